@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR MIT) */
+/*
+ * vipfwd: virtual-IP forwarder, generic netlink interface.
+ *
+ * Shared by the kernel module and the tools. Append-only: never renumber,
+ * never reuse a value, add new values just before the __*_MAX sentinel.
+ *
+ * Objects (all per network namespace):
+ *   pool      a named set of backends plus its health-probe settings
+ *   backend   an address inside a pool
+ *   frontend  (VIP, protocol, port) mapped to a pool
+ *
+ * Every request carries exactly one object nest (VIPFWD_A_POOL,
+ * VIPFWD_A_BACKEND or VIPFWD_A_FRONTEND). Replies, dumps and events
+ * carry the same nests. Events are sent to the VIPFWD_MCGRP_EVENTS group
+ * with the command that caused them (NEW, SET, DEL).
+ */
+#ifndef _UAPI_LINUX_VIPFWD_H
+#define _UAPI_LINUX_VIPFWD_H
+
+#define VIPFWD_GENL_NAME	"vipfwd"
+#define VIPFWD_GENL_VERSION	1
+#define VIPFWD_MCGRP_EVENTS	"events"
+
+/* Limits the kernel enforces; the tools use them for early errors. */
+#define VIPFWD_NAME_MAX			32	/* pool name, including NUL */
+#define VIPFWD_HTTP_PATH_MAX		256	/* including NUL */
+#define VIPFWD_HTTP_EXPECT_MAX		64	/* "200-399,404", including NUL */
+#define VIPFWD_MAX_POOLS		1024	/* per namespace */
+#define VIPFWD_MAX_BACKENDS		65536	/* per namespace, all pools */
+#define VIPFWD_MAX_POOL_BACKENDS	16384	/* per pool */
+#define VIPFWD_MAX_FRONTENDS		4096	/* per namespace */
+#define VIPFWD_MAX_WEIGHT		65535
+#define VIPFWD_MAX_TIER			15
+#define VIPFWD_TABLE_SIZE_DEFAULT	65537	/* prime */
+#define VIPFWD_TABLE_SIZE_MAX		1048573	/* largest prime below 2^20 */
+#define VIPFWD_IDLE_TIMEOUT_DEFAULT	240	/* seconds */
+#define VIPFWD_IDLE_TIMEOUT_MAX		86400	/* seconds */
+#define VIPFWD_INTERVAL_MS_DEFAULT	5000
+#define VIPFWD_TIMEOUT_MS_DEFAULT	2000
+#define VIPFWD_INTERVAL_MS_MAX		3600000
+#define VIPFWD_FALL_DEFAULT		3
+#define VIPFWD_RISE_DEFAULT		2
+#define VIPFWD_FALL_RISE_MAX		1000
+
+enum vipfwd_cmd {
+	VIPFWD_CMD_UNSPEC,
+	VIPFWD_CMD_POOL_NEW,
+	VIPFWD_CMD_POOL_SET,
+	VIPFWD_CMD_POOL_DEL,
+	VIPFWD_CMD_POOL_GET,		/* doit by name, or dump all */
+	VIPFWD_CMD_BACKEND_NEW,
+	VIPFWD_CMD_BACKEND_SET,		/* also carries health changes */
+	VIPFWD_CMD_BACKEND_DEL,
+	VIPFWD_CMD_BACKEND_GET,		/* doit by pool+addr, dump by pool */
+	VIPFWD_CMD_FRONTEND_NEW,
+	VIPFWD_CMD_FRONTEND_SET,
+	VIPFWD_CMD_FRONTEND_DEL,
+	VIPFWD_CMD_FRONTEND_GET,	/* doit by key, or dump all */
+	VIPFWD_CMD_STATS_GET,		/* namespace-wide counters */
+
+	__VIPFWD_CMD_MAX,
+	VIPFWD_CMD_MAX = __VIPFWD_CMD_MAX - 1
+};
+
+/* Top-level attributes. */
+enum vipfwd_attr {
+	VIPFWD_A_UNSPEC,
+	VIPFWD_A_POOL,			/* nest, enum vipfwd_pool_attr */
+	VIPFWD_A_BACKEND,		/* nest, enum vipfwd_backend_attr */
+	VIPFWD_A_FRONTEND,		/* nest, enum vipfwd_frontend_attr */
+	VIPFWD_A_STATS,			/* nest, enum vipfwd_stats_attr */
+	VIPFWD_A_PAD,
+
+	__VIPFWD_A_MAX,
+	VIPFWD_A_MAX = __VIPFWD_A_MAX - 1
+};
+
+enum vipfwd_probe_type {
+	VIPFWD_PROBE_NONE,
+	VIPFWD_PROBE_TCP,
+	VIPFWD_PROBE_HTTP,
+
+	__VIPFWD_PROBE_MAX,
+	VIPFWD_PROBE_MAX = __VIPFWD_PROBE_MAX - 1
+};
+
+enum vipfwd_pool_attr {
+	VIPFWD_POOL_A_UNSPEC,
+	VIPFWD_POOL_A_NAME,		/* string, < VIPFWD_NAME_MAX */
+	VIPFWD_POOL_A_PROBE_TYPE,	/* u8, enum vipfwd_probe_type */
+	VIPFWD_POOL_A_PROBE_PORT,	/* u16, 1..65535 */
+	VIPFWD_POOL_A_PROBE_HTTP_PATH,	/* string, starts with '/' */
+	VIPFWD_POOL_A_PROBE_HTTP_EXPECT,	/* string, e.g. "200-399" */
+	VIPFWD_POOL_A_INTERVAL_MS,	/* u32 */
+	VIPFWD_POOL_A_TIMEOUT_MS,	/* u32, <= interval */
+	VIPFWD_POOL_A_FALL,		/* u32, consecutive failures -> down */
+	VIPFWD_POOL_A_RISE,		/* u32, consecutive successes -> up */
+	VIPFWD_POOL_A_TABLE_SIZE,	/* u32, prime */
+	VIPFWD_POOL_A_BACKEND_COUNT,	/* u32, reply only */
+	VIPFWD_POOL_A_FRONTEND_COUNT,	/* u32, reply only: frontends using it */
+
+	__VIPFWD_POOL_A_MAX,
+	VIPFWD_POOL_A_MAX = __VIPFWD_POOL_A_MAX - 1
+};
+
+enum vipfwd_backend_state {
+	VIPFWD_BACKEND_ENABLED,
+	VIPFWD_BACKEND_DRAINING,	/* keeps existing flows, no new ones */
+	VIPFWD_BACKEND_DISABLED,	/* no traffic at all */
+
+	__VIPFWD_BACKEND_STATE_MAX,
+	VIPFWD_BACKEND_STATE_MAX = __VIPFWD_BACKEND_STATE_MAX - 1
+};
+
+enum vipfwd_health {
+	VIPFWD_HEALTH_UNKNOWN,		/* probe configured, no verdict yet */
+	VIPFWD_HEALTH_UP,
+	VIPFWD_HEALTH_DOWN,
+
+	__VIPFWD_HEALTH_MAX,
+	VIPFWD_HEALTH_MAX = __VIPFWD_HEALTH_MAX - 1
+};
+
+enum vipfwd_backend_attr {
+	VIPFWD_BACKEND_A_UNSPEC,
+	VIPFWD_BACKEND_A_POOL,		/* string, pool name */
+	VIPFWD_BACKEND_A_ADDR4,		/* be32 */
+	VIPFWD_BACKEND_A_ADDR6,		/* binary, struct in6_addr */
+	VIPFWD_BACKEND_A_WEIGHT,	/* u32, 0..VIPFWD_MAX_WEIGHT */
+	VIPFWD_BACKEND_A_TIER,		/* u8, 0..VIPFWD_MAX_TIER */
+	VIPFWD_BACKEND_A_STATE,		/* u8, enum vipfwd_backend_state */
+	VIPFWD_BACKEND_A_VIA4,		/* be32, tunnel endpoint; 0 clears */
+	VIPFWD_BACKEND_A_VIA6,		/* binary, struct in6_addr */
+	VIPFWD_BACKEND_A_HEALTH,	/* u8, enum vipfwd_health */
+	VIPFWD_BACKEND_A_ELIGIBLE,	/* u8, reply only: takes new flows */
+	VIPFWD_BACKEND_A_REASON,	/* string, reply only: why (not) eligible */
+	VIPFWD_BACKEND_A_FLOWS,		/* u32, reply only: tracked flows */
+	VIPFWD_BACKEND_A_STATS,		/* nest, enum vipfwd_stats_attr */
+
+	__VIPFWD_BACKEND_A_MAX,
+	VIPFWD_BACKEND_A_MAX = __VIPFWD_BACKEND_A_MAX - 1
+};
+
+enum vipfwd_mode {
+	VIPFWD_MODE_ENCAP,
+	VIPFWD_MODE_NAT,
+
+	__VIPFWD_MODE_MAX,
+	VIPFWD_MODE_MAX = __VIPFWD_MODE_MAX - 1
+};
+
+enum vipfwd_encap {
+	VIPFWD_ENCAP_IPIP,
+	VIPFWD_ENCAP_GUE,
+
+	__VIPFWD_ENCAP_MAX,
+	VIPFWD_ENCAP_MAX = __VIPFWD_ENCAP_MAX - 1
+};
+
+enum vipfwd_hash {
+	VIPFWD_HASH_5TUPLE,		/* saddr, daddr, proto, sport, dport */
+	VIPFWD_HASH_3TUPLE,		/* saddr, daddr, proto */
+	VIPFWD_HASH_2TUPLE,		/* saddr, daddr: client affinity */
+
+	__VIPFWD_HASH_MAX,
+	VIPFWD_HASH_MAX = __VIPFWD_HASH_MAX - 1
+};
+
+enum vipfwd_no_backend {
+	VIPFWD_NO_BACKEND_DROP,
+	VIPFWD_NO_BACKEND_REJECT,	/* TCP RST / ICMP unreachable */
+
+	__VIPFWD_NO_BACKEND_MAX,
+	VIPFWD_NO_BACKEND_MAX = __VIPFWD_NO_BACKEND_MAX - 1
+};
+
+/* Frontend protocol: IPPROTO_TCP, IPPROTO_UDP, or this value for both. */
+#define VIPFWD_PROTO_ANY	0
+
+enum vipfwd_frontend_attr {
+	VIPFWD_FRONTEND_A_UNSPEC,
+	VIPFWD_FRONTEND_A_VIP4,		/* be32 */
+	VIPFWD_FRONTEND_A_VIP6,		/* binary, struct in6_addr */
+	VIPFWD_FRONTEND_A_PROTO,	/* u8: IPPROTO_TCP, IPPROTO_UDP, ANY */
+	VIPFWD_FRONTEND_A_PORT,		/* u16, 0 = every port */
+	VIPFWD_FRONTEND_A_POOL,		/* string, pool name */
+	VIPFWD_FRONTEND_A_MODE,		/* u8, enum vipfwd_mode */
+	VIPFWD_FRONTEND_A_ENCAP,	/* u8, enum vipfwd_encap */
+	VIPFWD_FRONTEND_A_GUE_PORT,	/* u16 */
+	VIPFWD_FRONTEND_A_BACKEND_PORT,	/* u16, nat mode */
+	VIPFWD_FRONTEND_A_IDLE_TIMEOUT,	/* u32, seconds */
+	VIPFWD_FRONTEND_A_HASH,		/* u8, enum vipfwd_hash */
+	VIPFWD_FRONTEND_A_NO_BACKEND,	/* u8, enum vipfwd_no_backend */
+	VIPFWD_FRONTEND_A_SOURCE4,	/* be32, outer source; 0 clears */
+	VIPFWD_FRONTEND_A_SOURCE6,	/* binary, struct in6_addr */
+	VIPFWD_FRONTEND_A_STATS,	/* nest, enum vipfwd_stats_attr */
+
+	__VIPFWD_FRONTEND_A_MAX,
+	VIPFWD_FRONTEND_A_MAX = __VIPFWD_FRONTEND_A_MAX - 1
+};
+
+/* Counters; each is a u64 (padded with VIPFWD_STATS_A_PAD). */
+enum vipfwd_stats_attr {
+	VIPFWD_STATS_A_UNSPEC,
+	VIPFWD_STATS_A_PAD,
+	VIPFWD_STATS_A_PACKETS,
+	VIPFWD_STATS_A_BYTES,
+	VIPFWD_STATS_A_NEW_FLOWS,
+	VIPFWD_STATS_A_ACTIVE_FLOWS,
+	/* drops by reason (namespace-wide; frontends carry their own) */
+	VIPFWD_STATS_A_DROP_NO_BACKEND,	/* no eligible backend */
+	VIPFWD_STATS_A_DROP_NO_ROUTE,	/* no route to the backend */
+	VIPFWD_STATS_A_DROP_MALFORMED,	/* truncated or bad header */
+	VIPFWD_STATS_A_DROP_FRAGMENT,	/* IP fragment for a VIP */
+	VIPFWD_STATS_A_DROP_NOMEM,	/* could not make room for headers */
+	VIPFWD_STATS_A_DROP_TOO_BIG,	/* DF set and too big: ICMP sent */
+
+	__VIPFWD_STATS_A_MAX,
+	VIPFWD_STATS_A_MAX = __VIPFWD_STATS_A_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_VIPFWD_H */
