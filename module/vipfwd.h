@@ -30,6 +30,7 @@
 #include <linux/rcupdate.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/in6.h>
+#include <linux/netlink.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/vipfwd.h>
 
@@ -88,6 +89,12 @@ struct vipfwd_backend {
 struct vipfwd_sched {
 	struct rcu_head		rcu;
 	u32			count;		/* eligible backends */
+	u32			total_weight;	/* sum of their weights */
+	u8			tier;		/* tier they belong to */
+	/* count entries, in the same allocation: cum_weight[i] is the sum
+	 * of the weights of backends[0..i], so a pick is a binary search.
+	 */
+	u32			*cum_weight;
 	struct vipfwd_backend	*backends[];	/* count entries, sorted */
 };
 
@@ -169,6 +176,7 @@ void vipfwd_stats_sum(struct vipfwd_pcpu_stats __percpu *stats,
 		      u64 *packets, u64 *bytes);
 void vipfwd_drop(struct vipfwd_net *vn, enum vipfwd_drop_reason reason);
 void vipfwd_drops_sum(struct vipfwd_net *vn, u64 out[__VIPFWD_DROP_MAX]);
+struct vipfwd_pcpu_drops __percpu *vipfwd_drops_alloc(void);
 
 /* sched.c: pure logic, no networking; unit-tested with KUnit */
 bool vipfwd_backend_eligible(const struct vipfwd_pool *pool,
@@ -183,6 +191,66 @@ struct vipfwd_backend *vipfwd_sched_pick(const struct vipfwd_sched *sched,
 int vipfwd_pool_rebuild(struct vipfwd_net *vn, struct vipfwd_pool *pool);
 struct vipfwd_frontend *vipfwd_frontend_lookup_rcu(struct vipfwd_net *vn,
 						   const struct vipfwd_tuple *t);
+
+/*
+ * The netlink layer parses a request into a template object (defaults or a
+ * copy of the existing object, then the request's attributes), validates
+ * it, and hands it to these functions, which check limits and duplicates
+ * before changing anything. Only the settings and key of a template are
+ * read; the object returned is the published one.
+ */
+void vipfwd_pool_defaults(struct vipfwd_pool *tmpl);
+struct vipfwd_pool *vipfwd_pool_find(struct vipfwd_net *vn, const char *name);
+struct vipfwd_pool *vipfwd_pool_create(struct vipfwd_net *vn,
+				       const struct vipfwd_pool *tmpl,
+				       struct netlink_ext_ack *extack);
+int vipfwd_pool_update(struct vipfwd_net *vn, struct vipfwd_pool *pool,
+		       const struct vipfwd_pool *tmpl,
+		       struct netlink_ext_ack *extack);
+int vipfwd_pool_delete(struct vipfwd_net *vn, struct vipfwd_pool *pool,
+		       struct netlink_ext_ack *extack);
+void vipfwd_backend_defaults(struct vipfwd_backend *tmpl);
+struct vipfwd_backend *vipfwd_backend_find(const struct vipfwd_pool *pool,
+					   u8 family,
+					   const union vipfwd_addr *addr);
+struct vipfwd_backend *vipfwd_backend_create(struct vipfwd_net *vn,
+					     struct vipfwd_pool *pool,
+					     const struct vipfwd_backend *tmpl,
+					     struct netlink_ext_ack *extack);
+struct vipfwd_backend *vipfwd_backend_update(struct vipfwd_net *vn,
+					     struct vipfwd_backend *be,
+					     const struct vipfwd_backend *tmpl,
+					     struct netlink_ext_ack *extack);
+int vipfwd_backend_delete(struct vipfwd_net *vn, struct vipfwd_backend *be,
+			  struct netlink_ext_ack *extack);
+void vipfwd_frontend_defaults(struct vipfwd_frontend *tmpl);
+struct vipfwd_frontend *vipfwd_frontend_find(struct vipfwd_net *vn,
+					     const struct vipfwd_frontend *key);
+struct vipfwd_frontend *vipfwd_frontend_create(struct vipfwd_net *vn,
+					       const struct vipfwd_frontend *tmpl,
+					       struct netlink_ext_ack *extack);
+struct vipfwd_frontend *vipfwd_frontend_replace(struct vipfwd_net *vn,
+						struct vipfwd_frontend *old,
+						const struct vipfwd_frontend *tmpl,
+						struct netlink_ext_ack *extack);
+void vipfwd_frontend_delete(struct vipfwd_net *vn, struct vipfwd_frontend *fe);
+void vipfwd_net_flush(struct vipfwd_net *vn);
+
+/*
+ * Extack message that names the offending object. NL_SET_ERR_MSG_FMT
+ * appeared in 6.2; 6.1 only keeps a pointer to a string literal, so each
+ * formatted message comes with a literal of the same meaning for it.
+ */
+#ifdef NL_SET_ERR_MSG_ATTR_FMT
+#define VIPFWD_ERR_FMT(extack, attr, literal, fmt, ...)			\
+	NL_SET_ERR_MSG_ATTR_FMT(extack, attr, fmt, ##__VA_ARGS__)
+#else
+#define VIPFWD_ERR_FMT(extack, attr, literal, fmt, ...)			\
+	do {								\
+		NL_SET_ERR_MSG_ATTR(extack, attr, literal);		\
+		no_printk(fmt, ##__VA_ARGS__);				\
+	} while (0)
+#endif
 
 /* hook.c */
 int vipfwd_hooks_register(struct net *net);

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vipfwd per-network-namespace state.
+ *
+ * Every namespace gets a struct vipfwd_net (allocated and zeroed by the
+ * netns core through .id/.size) and its own netfilter hooks. Teardown is
+ * split in two so that no packet can still be inside a hook when the
+ * configuration goes away:
+ *  - pre_exit unregisters the hooks. The netns core then waits for an RCU
+ *    grace period (in cleanup_net() and in unregister_pernet_subsys()
+ *    alike) before calling exit, and hooks run inside rcu_read_lock(), so
+ *    by the time exit runs no hook is executing for this namespace.
+ *  - exit removes every object. Objects are still freed after a further
+ *    grace period (the rules in vipfwd.h do not depend on the above), and
+ *    the module's exit waits for those callbacks with rcu_barrier().
+ */
+#include <linux/module.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+#include "vipfwd.h"
+
+static unsigned int vipfwd_net_id __read_mostly;
+
+struct vipfwd_net *vipfwd_net(const struct net *net)
+{
+	return net_generic(net, vipfwd_net_id);
+}
+
+static int __net_init vipfwd_net_init(struct net *net)
+{
+	struct vipfwd_net *vn = vipfwd_net(net);
+	int err;
+
+	vn->net = net;
+	mutex_init(&vn->lock);
+	INIT_LIST_HEAD(&vn->pools);
+	hash_init(vn->frontends);
+	/* Never 0: dumps use it as cb->seq and 0 disables the check. */
+	vn->generation = 1;
+
+	vn->drops = vipfwd_drops_alloc();
+	if (!vn->drops) {
+		err = -ENOMEM;
+		goto err_mutex;
+	}
+
+	/* Last: once the hooks are in, packets may look at vn. */
+	err = vipfwd_hooks_register(net);
+	if (err)
+		goto err_drops;
+
+	return 0;
+
+err_drops:
+	free_percpu(vn->drops);
+	vn->drops = NULL;
+err_mutex:
+	mutex_destroy(&vn->lock);
+	return err;
+}
+
+static void __net_exit vipfwd_net_pre_exit(struct net *net)
+{
+	vipfwd_hooks_unregister(net);
+}
+
+static void __net_exit vipfwd_net_exit(struct net *net)
+{
+	struct vipfwd_net *vn = vipfwd_net(net);
+
+	mutex_lock(&vn->lock);
+	vipfwd_net_flush(vn);
+	mutex_unlock(&vn->lock);
+
+	/* No hook runs any more (see the top of this file), so nothing can
+	 * count a drop into this memory.
+	 */
+	free_percpu(vn->drops);
+	vn->drops = NULL;
+	mutex_destroy(&vn->lock);
+}
+
+static struct pernet_operations vipfwd_net_ops = {
+	.init		= vipfwd_net_init,
+	.pre_exit	= vipfwd_net_pre_exit,
+	.exit		= vipfwd_net_exit,
+	.id		= &vipfwd_net_id,
+	.size		= sizeof(struct vipfwd_net),
+};
+
+int vipfwd_netns_init(void)
+{
+	return register_pernet_subsys(&vipfwd_net_ops);
+}
+
+void vipfwd_netns_exit(void)
+{
+	unregister_pernet_subsys(&vipfwd_net_ops);
+}
