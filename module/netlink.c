@@ -21,7 +21,6 @@
 #include <linux/in.h>
 #include <linux/kernel.h>
 #include <linux/stringify.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
@@ -33,55 +32,49 @@ static struct genl_family vipfwd_genl_family;
 /* Index of VIPFWD_MCGRP_EVENTS in vipfwd_mcgrps[]. */
 #define VIPFWD_MCGRP_EVENTS_IDX	0
 
-/* Parsed attributes of a dump request; the accessor moved in 6.6. */
-static struct nlattr **vipfwd_dump_attrs(struct netlink_callback *cb)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
-	return genl_info_dump(cb)->attrs;
-#else
-	return genl_dumpit_info(cb)->attrs;
-#endif
-}
-
 /* Report a required attribute as missing, pointing at the nest. */
 #define VIPFWD_MISSING(extack, nest, tb, type, msg) ({			\
-	bool __missing = !(tb)[type];					\
+	struct netlink_ext_ack *__ea = (extack);			\
+	int __type = (type);						\
+	bool __missing = !(tb)[__type];					\
 									\
 	if (__missing) {						\
-		NL_SET_ERR_MSG(extack, msg);				\
-		NL_SET_ERR_ATTR_MISS(extack, nest, type);		\
+		NL_SET_ERR_MSG(__ea, msg);				\
+		NL_SET_ERR_ATTR_MISS(__ea, nest, __type);		\
 	}								\
 	__missing;							\
 })
 
 /* ---- policies ---- */
 
-static const struct netlink_range_validation vipfwd_ms_range = {
+static struct netlink_range_validation vipfwd_ms_range = {
 	.min = 1,
 	.max = VIPFWD_INTERVAL_MS_MAX,
 };
 
-static const struct netlink_range_validation vipfwd_fall_rise_range = {
+static struct netlink_range_validation vipfwd_fall_rise_range = {
 	.min = 1,
 	.max = VIPFWD_FALL_RISE_MAX,
 };
 
-static const struct netlink_range_validation vipfwd_table_size_range = {
+static struct netlink_range_validation vipfwd_table_size_range = {
 	.min = 1,
 	.max = VIPFWD_TABLE_SIZE_MAX,
 };
 
-static const struct netlink_range_validation vipfwd_weight_range = {
+static struct netlink_range_validation vipfwd_weight_range = {
 	.max = VIPFWD_MAX_WEIGHT,
 };
 
-static const struct netlink_range_validation vipfwd_idle_timeout_range = {
+static struct netlink_range_validation vipfwd_idle_timeout_range = {
 	.min = 1,
 	.max = VIPFWD_IDLE_TIMEOUT_MAX,
 };
 
-#define VIPFWD_REPLY_ONLY(what)						\
-	{ .type = NLA_REJECT, .reject_message = what " is reported by the kernel and cannot be set" }
+#define VIPFWD_REPLY_ONLY(what) {					\
+	.type = NLA_REJECT,						\
+	.reject_message = what " is reported by the kernel and cannot be set", \
+}
 
 static const struct nla_policy vipfwd_pool_policy[VIPFWD_POOL_A_MAX + 1] = {
 	[VIPFWD_POOL_A_NAME] = { .type = NLA_NUL_STRING,
@@ -1123,19 +1116,30 @@ static int vipfwd_dump_result(struct sk_buff *skb, int err)
 /*
  * Optional dump filter: the pool name in attribute @type of the request's
  * @nest_type nest; nothing else may be given. Empty @name: no filter.
+ *
+ * The core has validated the request already; it is parsed again here
+ * because the way a dump reaches the core's parse result differs between
+ * kernel versions, and the request is small.
  */
 static int vipfwd_dump_filter(struct netlink_callback *cb, int nest_type,
+			      const struct nla_policy *req_policy,
 			      int maxtype, const struct nla_policy *policy,
 			      int type, char *name, size_t len)
 {
-	struct nlattr *nest = vipfwd_dump_attrs(cb)[nest_type];
 	struct nlattr *tb[VIPFWD_FRONTEND_A_MAX + 1];
+	struct nlattr *attrs[VIPFWD_A_MAX + 1];
+	struct nlattr *nest;
 	int err;
 
-	BUILD_BUG_ON(VIPFWD_POOL_A_MAX > VIPFWD_FRONTEND_A_MAX ||
-		     VIPFWD_BACKEND_A_MAX > VIPFWD_FRONTEND_A_MAX);
+	BUILD_BUG_ON((int)VIPFWD_POOL_A_MAX > (int)VIPFWD_FRONTEND_A_MAX ||
+		     (int)VIPFWD_BACKEND_A_MAX > (int)VIPFWD_FRONTEND_A_MAX);
 
 	name[0] = '\0';
+	err = nlmsg_parse(cb->nlh, GENL_HDRLEN, attrs, nest_type, req_policy,
+			  cb->extack);
+	if (err)
+		return err;
+	nest = attrs[nest_type];
 	if (!nest)
 		return 0;
 	err = nla_parse_nested(tb, maxtype, nest, policy, cb->extack);
@@ -1175,9 +1179,9 @@ static int vipfwd_pool_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	long idx = 0;
 	int err;
 
-	err = vipfwd_dump_filter(cb, VIPFWD_A_POOL, VIPFWD_POOL_A_MAX,
-				 vipfwd_pool_policy, VIPFWD_POOL_A_NAME,
-				 name, sizeof(name));
+	err = vipfwd_dump_filter(cb, VIPFWD_A_POOL, vipfwd_pool_req_policy,
+				 VIPFWD_POOL_A_MAX, vipfwd_pool_policy,
+				 VIPFWD_POOL_A_NAME, name, sizeof(name));
 	if (err)
 		return err;
 
@@ -1398,7 +1402,8 @@ static int vipfwd_backend_dumpit(struct sk_buff *skb,
 	long pidx = 0, bidx;
 	int err;
 
-	err = vipfwd_dump_filter(cb, VIPFWD_A_BACKEND, VIPFWD_BACKEND_A_MAX,
+	err = vipfwd_dump_filter(cb, VIPFWD_A_BACKEND,
+				 vipfwd_backend_req_policy, VIPFWD_BACKEND_A_MAX,
 				 vipfwd_backend_policy, VIPFWD_BACKEND_A_POOL,
 				 name, sizeof(name));
 	if (err)
@@ -1639,7 +1644,9 @@ static int vipfwd_frontend_dumpit(struct sk_buff *skb,
 	long bkt, idx;
 	int err;
 
-	err = vipfwd_dump_filter(cb, VIPFWD_A_FRONTEND, VIPFWD_FRONTEND_A_MAX,
+	err = vipfwd_dump_filter(cb, VIPFWD_A_FRONTEND,
+				 vipfwd_frontend_req_policy,
+				 VIPFWD_FRONTEND_A_MAX,
 				 vipfwd_frontend_policy, VIPFWD_FRONTEND_A_POOL,
 				 name, sizeof(name));
 	if (err)

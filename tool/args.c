@@ -745,7 +745,8 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		r->op = tok[1] == 'h' ? VC_SHOW :
 			tok[1] == 't' ? VC_STATS : VC_MONITOR;
 		if (c.i == argc - 1 && is_help(peek(&c))) {
-			r->topic = tok;
+			r->topic = r->op == VC_SHOW ? "show" :
+				   r->op == VC_STATS ? "stats" : "monitor";
 			r->op = VC_HELP;
 			return 0;
 		}

@@ -281,10 +281,12 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 	vip_table_init(&t, SC_NCOLS, stats_seps);
 	for (c = SC_PACKETS; c < SC_NCOLS; c++)
 		vip_table_align_right(&t, c);
-	vip_table_row(&t);
-	vip_table_cell(&t, SC_PACKETS, "packets");
-	vip_table_cell(&t, SC_BYTES, "bytes");
-	vip_table_cell(&t, SC_FLOWS, "flows");
+	if (cfg->frontends.n || cfg->backends.n) {
+		vip_table_row(&t);
+		vip_table_cell(&t, SC_PACKETS, "packets");
+		vip_table_cell(&t, SC_BYTES, "bytes");
+		vip_table_cell(&t, SC_FLOWS, "flows");
+	}
 
 	for (i = 0; i < cfg->frontends.n; i++) {
 		const struct vip_frontend *fe = vip_vec_at(&cfg->frontends, i);

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/vipfwd.h>
+
+#include "jsonout.h"
+#include "lib/names.h"
+
+/* Key helpers: write the key with its value when present, with null when
+ * absent and all keys are wanted, or nothing.
+ */
+static bool want(struct vip_json *j, const char *key, bool has, bool all)
+{
+	if (!has && !all)
+		return false;
+	vip_json_key(j, key);
+	if (!has)
+		vip_json_null(j);
+	return has;
+}
+
+static void k_u64(struct vip_json *j, const char *key, bool has, uint64_t v,
+		  bool all)
+{
+	if (want(j, key, has, all))
+		vip_json_u64(j, v);
+}
+
+static void k_str(struct vip_json *j, const char *key, bool has,
+		  const char *s, bool all)
+{
+	if (want(j, key, has, all))
+		vip_json_str(j, s);
+}
+
+static void k_ms(struct vip_json *j, const char *key, bool has, uint32_t ms,
+		 bool all)
+{
+	if (want(j, key, has, all))
+		vip_json_ms_as_s(j, ms);
+}
+
+/* An enum as its word; a value this tool does not know as a number. */
+static void k_word(struct vip_json *j, const char *key, bool has,
+		   const struct vip_name *tab, unsigned int v, bool all)
+{
+	const char *s;
+
+	if (!want(j, key, has, all))
+		return;
+	s = vip_name_str(tab, v);
+	if (s)
+		vip_json_str(j, s);
+	else
+		vip_json_u64(j, v);
+}
+
+/* Optional addresses (via, source): unset or 0.0.0.0 is null. */
+static void k_addr(struct vip_json *j, const char *key,
+		   const struct vip_addr *a, bool all, bool optional)
+{
+	char buf[VIP_ADDRSTRLEN];
+	bool has = a->family && !(optional && vip_addr_is_any(a));
+
+	if (want(j, key, has, all))
+		vip_json_str(j, vip_addr_str(a, buf));
+}
+
+static void counters(struct vip_json *j, const struct vip_counters *c,
+		     bool all)
+{
+	k_u64(j, "packets", VIP_HAS(c, VIPFWD_STATS_A_PACKETS),
+	      c->v[VIPFWD_STATS_A_PACKETS], all);
+	k_u64(j, "bytes", VIP_HAS(c, VIPFWD_STATS_A_BYTES),
+	      c->v[VIPFWD_STATS_A_BYTES], all);
+}
+
+/* Counters beyond packets/bytes: flows, and drops when there are any. */
+static void extra_counters(struct vip_json *j, const struct vip_counters *c)
+{
+	int i;
+	bool drops = false;
+
+	for (i = VIPFWD_STATS_A_NEW_FLOWS; i <= VIPFWD_STATS_A_ACTIVE_FLOWS; i++)
+		if (VIP_HAS(c, i))
+			vip_json_ku64(j, vip_name_str(vip_counter_names, i),
+				      c->v[i]);
+	for (i = VIPFWD_STATS_A_DROP_NO_BACKEND; i <= VIPFWD_STATS_A_MAX; i++) {
+		if (!VIP_HAS(c, i))
+			continue;
+		if (!drops) {
+			vip_json_key(j, "drops");
+			vip_json_obj_open(j);
+			drops = true;
+		}
+		vip_json_ku64(j, vip_name_str(vip_counter_names, i), c->v[i]);
+	}
+	if (drops)
+		vip_json_obj_close(j);
+}
+
+static void frontend_fields(struct vip_json *j, const struct vip_frontend *fe,
+			    bool all)
+{
+#define H(a) VIP_HAS(fe, VIPFWD_FRONTEND_A_##a)
+	k_addr(j, "vip", &fe->vip, all, false);
+	k_word(j, "proto", H(PROTO), vip_proto_names, fe->proto, all);
+	k_u64(j, "port", H(PORT), fe->port, all);
+	k_str(j, "pool", H(POOL), fe->pool, all);
+	k_word(j, "mode", H(MODE), vip_mode_names, fe->mode, all);
+	k_word(j, "encap", H(ENCAP), vip_encap_names, fe->encap, all);
+	k_u64(j, "gue_port", H(GUE_PORT), fe->gue_port, all);
+	k_u64(j, "backend_port", H(BACKEND_PORT), fe->backend_port, all);
+	k_u64(j, "idle_timeout", H(IDLE_TIMEOUT), fe->idle_timeout, all);
+	k_word(j, "hash", H(HASH), vip_hash_names, fe->hash, all);
+	k_word(j, "no_backend", H(NO_BACKEND), vip_no_backend_names,
+	       fe->no_backend, all);
+	k_addr(j, "source", &fe->source, all, true);
+	if (all || H(STATS))
+		counters(j, &fe->stats, all);
+#undef H
+}
+
+void json_frontend(struct vip_json *j, const struct vip_frontend *fe,
+		   bool all)
+{
+	vip_json_obj_open(j);
+	frontend_fields(j, fe, all);
+	vip_json_obj_close(j);
+}
+
+static void backend_fields(struct vip_json *j, const struct vip_backend *b,
+			   bool all)
+{
+#define H(a) VIP_HAS(b, VIPFWD_BACKEND_A_##a)
+	k_str(j, "pool", H(POOL), b->pool, all);
+	k_addr(j, "addr", &b->addr, all, false);
+	k_u64(j, "weight", H(WEIGHT), b->weight, all);
+	k_u64(j, "tier", H(TIER), b->tier, all);
+	k_word(j, "state", H(STATE), vip_state_names, b->state, all);
+	k_word(j, "health", H(HEALTH), vip_health_names, b->health, all);
+	if (want(j, "eligible", H(ELIGIBLE), all))
+		vip_json_bool(j, b->eligible);
+	k_str(j, "reason", H(REASON), b->reason, all);
+	k_addr(j, "via", &b->via, all, true);
+	k_u64(j, "flows", H(FLOWS), b->flows, all);
+	if (all || H(STATS))
+		counters(j, &b->stats, all);
+#undef H
+}
+
+void json_backend(struct vip_json *j, const struct vip_backend *b, bool all)
+{
+	vip_json_obj_open(j);
+	backend_fields(j, b, all);
+	vip_json_obj_close(j);
+}
+
+static void pool_fields(struct vip_json *j, const struct vip_pool *p,
+			const struct vip_vec *backends, bool all)
+{
+#define H(a) VIP_HAS(p, VIPFWD_POOL_A_##a)
+	bool http = H(PROBE_TYPE) && p->probe_type == VIPFWD_PROBE_HTTP;
+	size_t i;
+
+	k_str(j, "name", H(NAME), p->name, all);
+	if (all || H(PROBE_TYPE) || H(PROBE_PORT) || H(INTERVAL_MS) ||
+	    H(TIMEOUT_MS) || H(FALL) || H(RISE) || H(PROBE_HTTP_PATH) ||
+	    H(PROBE_HTTP_EXPECT)) {
+		vip_json_key(j, "probe");
+		vip_json_obj_open(j);
+		k_word(j, "type", H(PROBE_TYPE), vip_probe_names,
+		       p->probe_type, all);
+		k_u64(j, "port", H(PROBE_PORT), p->probe_port, all);
+		k_ms(j, "interval", H(INTERVAL_MS), p->interval_ms, all);
+		k_ms(j, "timeout", H(TIMEOUT_MS), p->timeout_ms, all);
+		k_u64(j, "fall", H(FALL), p->fall, all);
+		k_u64(j, "rise", H(RISE), p->rise, all);
+		/* Listings: path/expect only mean something for http. */
+		k_str(j, "path", H(PROBE_HTTP_PATH) && (http || !all),
+		      p->http_path, all);
+		k_str(j, "expect", H(PROBE_HTTP_EXPECT) && (http || !all),
+		      p->http_expect, all);
+		vip_json_obj_close(j);
+	}
+	k_u64(j, "table_size", H(TABLE_SIZE), p->table_size, all);
+	k_u64(j, "backend_count", H(BACKEND_COUNT), p->backend_count, all);
+	k_u64(j, "frontend_count", H(FRONTEND_COUNT), p->frontend_count, all);
+	if (backends) {
+		vip_json_key(j, "backends");
+		vip_json_arr_open(j);
+		for (i = 0; i < backends->n; i++) {
+			const struct vip_backend *b = vip_vec_at(backends, i);
+
+			if (!strcmp(b->pool, p->name))
+				json_backend(j, b, all);
+		}
+		vip_json_arr_close(j);
+	}
+#undef H
+}
+
+void json_pool(struct vip_json *j, const struct vip_pool *p,
+	       const struct vip_vec *backends, bool all)
+{
+	vip_json_obj_open(j);
+	pool_fields(j, p, backends, all);
+	vip_json_obj_close(j);
+}
+
+void json_show(FILE *f, const struct vip_config *cfg, unsigned int what)
+{
+	struct vip_json j;
+	size_t i;
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	if (what & FETCH_FRONTENDS) {
+		vip_json_key(&j, "frontends");
+		vip_json_arr_open(&j);
+		for (i = 0; i < cfg->frontends.n; i++)
+			json_frontend(&j, vip_vec_at(&cfg->frontends, i), true);
+		vip_json_arr_close(&j);
+	}
+	if (what & FETCH_POOLS) {
+		vip_json_key(&j, "pools");
+		vip_json_arr_open(&j);
+		for (i = 0; i < cfg->pools.n; i++)
+			json_pool(&j, vip_vec_at(&cfg->pools, i),
+				  (what & FETCH_BACKENDS) ? &cfg->backends :
+							    NULL, true);
+		vip_json_arr_close(&j);
+	}
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+}
+
+void json_backends(FILE *f, const struct vip_config *cfg)
+{
+	struct vip_json j;
+	size_t i;
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	vip_json_key(&j, "backends");
+	vip_json_arr_open(&j);
+	for (i = 0; i < cfg->backends.n; i++)
+		json_backend(&j, vip_vec_at(&cfg->backends, i), true);
+	vip_json_arr_close(&j);
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+}
+
+void json_stats(FILE *f, const struct vip_config *cfg)
+{
+	const struct vip_counters *s = &cfg->stats;
+	char a[VIP_ADDRSTRLEN];
+	struct vip_json j;
+	size_t i;
+	int c;
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	vip_json_key(&j, "frontends");
+	vip_json_arr_open(&j);
+	for (i = 0; i < cfg->frontends.n; i++) {
+		const struct vip_frontend *fe = vip_vec_at(&cfg->frontends, i);
+
+		vip_json_obj_open(&j);
+		vip_json_kstr(&j, "vip", vip_addr_str(&fe->vip, a));
+		k_word(&j, "proto", true, vip_proto_names, fe->proto, true);
+		vip_json_ku64(&j, "port", fe->port);
+		k_str(&j, "pool", VIP_HAS(fe, VIPFWD_FRONTEND_A_POOL), fe->pool,
+		      true);
+		counters(&j, &fe->stats, true);
+		extra_counters(&j, &fe->stats);
+		vip_json_obj_close(&j);
+	}
+	vip_json_arr_close(&j);
+	vip_json_key(&j, "backends");
+	vip_json_arr_open(&j);
+	for (i = 0; i < cfg->backends.n; i++) {
+		const struct vip_backend *b = vip_vec_at(&cfg->backends, i);
+
+		vip_json_obj_open(&j);
+		vip_json_kstr(&j, "pool", b->pool);
+		vip_json_kstr(&j, "addr", vip_addr_str(&b->addr, a));
+		counters(&j, &b->stats, true);
+		k_u64(&j, "flows", VIP_HAS(b, VIPFWD_BACKEND_A_FLOWS), b->flows,
+		      true);
+		extra_counters(&j, &b->stats);
+		vip_json_obj_close(&j);
+	}
+	vip_json_arr_close(&j);
+	/* Namespace totals, when the kernel keeps them. */
+	for (c = VIPFWD_STATS_A_PACKETS; c <= VIPFWD_STATS_A_ACTIVE_FLOWS; c++)
+		if (VIP_HAS(s, c))
+			vip_json_ku64(&j, vip_name_str(vip_counter_names, c),
+				      s->v[c]);
+	vip_json_key(&j, "drops");
+	vip_json_obj_open(&j);
+	for (c = VIPFWD_STATS_A_DROP_NO_BACKEND; c <= VIPFWD_STATS_A_MAX; c++)
+		vip_json_ku64(&j, vip_name_str(vip_counter_names, c),
+			      VIP_HAS(s, c) ? s->v[c] : 0);
+	vip_json_obj_close(&j);
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+}
+
+void json_event(FILE *f, const struct vip_obj *o)
+{
+	struct vip_json j;
+	const char *ev = vip_name_str(vip_cmd_names, o->cmd);
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	vip_json_key(&j, "event");
+	if (ev)
+		vip_json_str(&j, ev);
+	else
+		vip_json_u64(&j, o->cmd);
+	switch (o->type) {
+	case VIP_OBJ_POOL:
+		pool_fields(&j, &o->u.pool, NULL, false);
+		break;
+	case VIP_OBJ_BACKEND:
+		backend_fields(&j, &o->u.backend, false);
+		break;
+	case VIP_OBJ_FRONTEND:
+		frontend_fields(&j, &o->u.frontend, false);
+		break;
+	case VIP_OBJ_STATS:
+		counters(&j, &o->u.stats, false);
+		extra_counters(&j, &o->u.stats);
+		break;
+	default:
+		break;
+	}
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/vipfwd.h>
+
+#include "lib/nl.h"
+#include "request.h"
+
+struct nl_msg *vipctl_request_msg(const struct vipctl_req *r, int family)
+{
+	static const uint8_t cmds[] = {
+		[VC_POOL_ADD] = VIPFWD_CMD_POOL_NEW,
+		[VC_POOL_SET] = VIPFWD_CMD_POOL_SET,
+		[VC_POOL_DEL] = VIPFWD_CMD_POOL_DEL,
+		[VC_BACKEND_ADD] = VIPFWD_CMD_BACKEND_NEW,
+		[VC_BACKEND_SET] = VIPFWD_CMD_BACKEND_SET,
+		[VC_BACKEND_HEALTH] = VIPFWD_CMD_BACKEND_SET,
+		[VC_BACKEND_DEL] = VIPFWD_CMD_BACKEND_DEL,
+		[VC_FRONTEND_ADD] = VIPFWD_CMD_FRONTEND_NEW,
+		[VC_FRONTEND_SET] = VIPFWD_CMD_FRONTEND_SET,
+		[VC_FRONTEND_DEL] = VIPFWD_CMD_FRONTEND_DEL,
+	};
+	struct nl_msg *msg;
+	int err;
+
+	if ((unsigned int)r->op >= sizeof(cmds) || !cmds[r->op])
+		return NULL;
+	msg = vip_nl_msg_new(family, cmds[r->op], false);
+	if (!msg)
+		return NULL;
+	switch (r->op) {
+	case VC_POOL_ADD:
+	case VC_POOL_SET:
+	case VC_POOL_DEL:
+		err = vip_pool_put(msg, &r->pool);
+		break;
+	case VC_BACKEND_ADD:
+	case VC_BACKEND_SET:
+	case VC_BACKEND_HEALTH:
+	case VC_BACKEND_DEL:
+		err = vip_backend_put(msg, &r->backend);
+		break;
+	default:
+		err = vip_frontend_put(msg, &r->frontend);
+		break;
+	}
+	if (err < 0) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
