@@ -538,7 +538,12 @@ struct vipfwd_frontend *vipfwd_frontend_create(struct vipfwd_net *vn,
 	lockdep_assert_held(&vn->lock);
 
 	if (vipfwd_frontend_find(vn, tmpl)) {
-		NL_SET_ERR_MSG(extack, "frontend already exists");
+		VIPFWD_ERR_FMT(extack, NULL, "frontend already exists",
+			       "frontend %pI4 %s %u already exists",
+			       &tmpl->vip.ip,
+			       tmpl->proto == IPPROTO_TCP ? "tcp" :
+			       tmpl->proto == IPPROTO_UDP ? "udp" : "any",
+			       ntohs(tmpl->port));
 		return ERR_PTR(-EEXIST);
 	}
 	if (vn->nr_frontends >= VIPFWD_MAX_FRONTENDS) {

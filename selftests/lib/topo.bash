@@ -26,15 +26,17 @@
 VF_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$VF_LIB_DIR/../.." && pwd)}
 VIPCTL=${VIPCTL:-$REPO/tool/vipctl}
-VIPFWD_KO=${VIPFWD_KO:-$REPO/module/vipfwd.ko}
+VIPFWD_KO=${VIPFWD_KO:-${VIPFWD_VM_MODULE:-$REPO/module/vipfwd.ko}}
 VF_UNDERLAY_MTU=${VF_UNDERLAY_MTU:-1600}
 PY=${PY:-/usr/bin/python3}
 
+# VF_UL: the underlay /24 (lb, backends, rt); the demo uses 10.0.0.
+VF_UL=${VF_UL:-10.0.2}
 VIP=192.168.2.100
 CL_ADDR=10.0.1.2
 LB_CL_ADDR=10.0.1.1
-LB_ADDR=10.0.2.1
-RT_ADDR=10.0.2.254
+LB_ADDR=$VF_UL.1
+RT_ADDR=$VF_UL.254
 CL_RET_ADDR=10.0.3.2
 RT_CL_ADDR=10.0.3.1
 
@@ -53,10 +55,14 @@ vf_die() {
 }
 
 # backend_addr I: the underlay address of backend I (1-based).
-backend_addr() { echo "10.0.2.$((10 + $1))"; }
+backend_addr() { echo "$VF_UL.$((10 + $1))"; }
 
-# ns_of ROLE: namespace name for cl, lb, rt, sw, b1, b2, ...
-ns_of() { echo "${VF_ID}-$1"; }
+# ns_of ROLE: namespace name for cl, lb, rt, sw, b1, b2, ...; VF_NS_<role>
+# overrides one (the demo gives its namespaces readable names).
+ns_of() {
+	local v=VF_NS_$1
+	echo "${!v:-${VF_ID}-$1}"
+}
 
 # nsx ROLE CMD...: run CMD in ROLE's namespace with the default timeout.
 nsx() {
@@ -151,7 +157,7 @@ topo_init() {
 
 _ns_add() {
 	ip netns add "$(ns_of "$1")" || return 1
-	echo "$1" >>"$VF_DIR/netns"
+	ns_of "$1" >>"$VF_DIR/netns"
 	# No IPv6 chatter (router solicitations, MLD) on a slow VM; no
 	# reverse-path filtering: replies arrive asymmetrically on purpose.
 	ip netns exec "$(ns_of "$1")" sysctl -qw \
@@ -198,7 +204,7 @@ topo_up() {
 		link set eth0 up
 		link set eth1 up
 		route add $VIP/32 via $LB_CL_ADDR
-		route add 10.0.2.0/24 via $LB_CL_ADDR
+		route add $VF_UL.0/24 via $LB_CL_ADDR
 	EOF
 
 	# lb's route to the VIP only exists so that its own sockets can pick a
@@ -329,19 +335,19 @@ counters_dump() {
 
 # topo_diag: what a failing test prints.
 topo_diag() {
-	local role f
+	local ns f
 	echo "---- diagnostics for $VF_ID ----"
-	for role in $(cat "$VF_DIR/netns" 2>/dev/null); do
-		ip netns list | grep -q "^$(ns_of "$role")\b" || {
-			echo "[$role] namespace gone"
+	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
+		if [ ! -e "/run/netns/$ns" ]; then
+			echo "[$ns] namespace gone"
 			continue
-		}
-		echo "[$role] addresses, routes, link counters"
-		ip -n "$(ns_of "$role")" -br addr
-		ip -n "$(ns_of "$role")" route
-		ip -n "$(ns_of "$role")" -s -br link 2>/dev/null || ip -n "$(ns_of "$role")" -s link
+		fi
+		echo "[$ns] addresses, routes, link counters"
+		ip -n "$ns" -br addr
+		ip -n "$ns" route
+		ip -n "$ns" -s -br link 2>/dev/null || ip -n "$ns" -s link
 	done
-	echo "[counters]"
+	echo "[nft counters]"
 	counters_dump
 	if [ -x "$VIPCTL" ] && [ -e "/run/netns/$(ns_of lb)" ]; then
 		echo "[lb] vipctl show"
@@ -362,7 +368,7 @@ topo_diag() {
 # topo_down: kill our jobs, delete our namespaces. Safe to call twice and
 # after a partial setup.
 topo_down() {
-	local pid role ns
+	local pid ns
 	[ -n "${VF_DIR:-}" ] || return 0
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -z "${VF_NO_DIAG:-}" ]; then
 		topo_diag 2>&1 || true
@@ -370,8 +376,7 @@ topo_down() {
 	while read -r pid; do
 		[ -n "$pid" ] && kill "$pid" 2>/dev/null
 	done <"$VF_DIR/pids"
-	for role in $(cat "$VF_DIR/netns" 2>/dev/null); do
-		ns=$(ns_of "$role")
+	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
 		[ -e "/run/netns/$ns" ] || continue
 		# Anything still running inside was started by this test.
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
@@ -461,4 +466,34 @@ vj() {
 	local q=$1
 	shift
 	vipctl_lb -j "$@" | jq -er "$q"
+}
+
+# stat_frontend PROTO PORT FIELD: packets/bytes of one frontend (vipctl -j stats).
+stat_frontend() {
+	vj ".frontends[] | select(.vip == \"$VIP\" and .proto == \"$1\" and .port == $2) | .$3" stats
+}
+
+# stat_backend ADDR FIELD: packets/bytes/flows of one backend.
+stat_backend() {
+	vj "[.backends[] | select(.addr == \"$1\") | .$2] | add" stats
+}
+
+# ------------------------------------------------------------- the module
+
+vipfwd_loaded() { [ -d /sys/module/vipfwd ]; }
+
+# vipfwd_load: insmod the module unless it is loaded.
+vipfwd_load() {
+	vipfwd_loaded && return 0
+	# shellcheck disable=SC2086 # parameters are words
+	insmod "$VIPFWD_KO" ${VIPFWD_VM_MODULE_ARGS:-}
+}
+
+# dmesg_mark: remember where the kernel log is; dmesg_clean_since checks
+# that nothing after it looks like a kernel bug (selftests/vm/dmesg-check).
+dmesg_mark() { VF_DMESG_MARK=$(dmesg | wc -l); }
+
+dmesg_clean_since() {
+	dmesg | tail -n +"$((VF_DMESG_MARK + 1))" >"$VF_DIR/dmesg.new"
+	"$REPO/selftests/vm/dmesg-check" "$VF_DIR/dmesg.new"
 }
