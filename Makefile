@@ -10,6 +10,7 @@
 #   make install      module into /lib/modules/$(KVER)/updates (+ depmod),
 #                     tools into $(DESTDIR)$(PREFIX)/sbin, man pages
 #   make dkms         register, build and install the module with DKMS
+#                     (make dkms-remove undoes it)
 #   make deps         install the Debian packages build and tests need
 #   make clean
 #
@@ -119,6 +120,10 @@ dkms: kdir-check
 	dkms build vipfwd/$(VERSION) -k $(KVER)
 	dkms install vipfwd/$(VERSION) -k $(KVER)
 
+dkms-remove:
+	-dkms remove vipfwd/$(VERSION) --all
+	rm -rf $(DKMS_SOURCE)
+
 clean:
 	@if [ -f $(KDIR)/Makefile ]; then \
 		echo "$(MAKE) -C $(KDIR) M=$(TOP) clean"; \
@@ -131,4 +136,5 @@ print-%:
 
 .PHONY: all kdir-check module tools check deps demo bench install \
 	install-module install-tools install-man uninstall dkms-source dkms \
+	dkms-remove \
 	clean

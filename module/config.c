@@ -250,6 +250,7 @@ void vipfwd_backend_defaults(struct vipfwd_backend *tmpl)
 	tmpl->health = VIPFWD_HEALTH_UNKNOWN;
 }
 
+/* Caller holds vn->lock (the pool does not know its namespace). */
 struct vipfwd_backend *vipfwd_backend_find(const struct vipfwd_pool *pool,
 					   u8 family,
 					   const union vipfwd_addr *addr)
@@ -345,7 +346,9 @@ struct vipfwd_backend *vipfwd_backend_update(struct vipfwd_net *vn,
 					     struct netlink_ext_ack *extack)
 {
 	struct vipfwd_pool *pool = be->pool;
-	struct vipfwd_backend saved, *new;
+	u8 old_tier, old_state, old_health;
+	struct vipfwd_backend *new;
+	u32 old_weight;
 	int err;
 
 	lockdep_assert_held(&vn->lock);
@@ -376,17 +379,20 @@ struct vipfwd_backend *vipfwd_backend_update(struct vipfwd_net *vn,
 		return new;
 	}
 
-	saved = *be;
+	old_weight = be->weight;
+	old_tier = be->tier;
+	old_state = be->state;
+	old_health = be->health;
 	be->weight = tmpl->weight;
 	be->tier = tmpl->tier;
 	be->state = tmpl->state;
 	be->health = tmpl->health;
 	err = vipfwd_pool_rebuild(vn, pool);
 	if (err) {
-		be->weight = saved.weight;
-		be->tier = saved.tier;
-		be->state = saved.state;
-		be->health = saved.health;
+		be->weight = old_weight;
+		be->tier = old_tier;
+		be->state = old_state;
+		be->health = old_health;
 		NL_SET_ERR_MSG(extack, "out of memory rebuilding the pool's backend table");
 		return ERR_PTR(err);
 	}

@@ -237,9 +237,10 @@ void vipfwd_frontend_delete(struct vipfwd_net *vn, struct vipfwd_frontend *fe);
 void vipfwd_net_flush(struct vipfwd_net *vn);
 
 /*
- * Extack message that names the offending object. NL_SET_ERR_MSG_FMT
- * appeared in 6.2; 6.1 only keeps a pointer to a string literal, so each
- * formatted message comes with a literal of the same meaning for it.
+ * Extack message that names the offending object. Kernels with formatted
+ * extack messages (NL_SET_ERR_MSG_ATTR_FMT, 6.3 on) get the text with the
+ * name; 6.1 only keeps a pointer to a string literal, so each formatted
+ * message comes with a literal of the same meaning for it.
  */
 #ifdef NL_SET_ERR_MSG_ATTR_FMT
 #define VIPFWD_ERR_FMT(extack, attr, literal, fmt, ...)			\
