@@ -63,10 +63,10 @@ tools:
 	$(MAKE) -C $(TOP)/tool
 
 check:
-	$(TOP)/selftests/check
+	@$(TOP)/selftests/check
 
 deps:
-	$(TOP)/selftests/deps
+	@$(TOP)/selftests/deps
 
 demo: deps
 	$(MAKE) -C $(TOP) all

@@ -1,34 +1,40 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Network-namespace topology and helpers shared by the bats suites.
+# Network-namespace topology and helpers shared by the bats suites and the
+# demo.
 #
-#                       +-----------+ 10.0.2.0/24 underlay (bridge in "sw")
-#   client  10.0.1.2 ---| lb        |---+-----------------+-----------+
-#   (cl)    eth0    .1  | vipfwd    |.1 |                 |           |
-#             |         +-----------+   b1 10.0.2.11     b2 .12  ... rt 10.0.2.254
-#             |                         VIP on lo        VIP on lo    |
-#             +---- eth1 10.0.3.2 ----------- 10.0.3.1 eth1 ----------+
+#                        +----------+          underlay $VF_UL.0/24
+#   client (cl)  eth0 ---| lb       |--- eth1 .1 --[ bridge in "sw" ]--+------------+---------+
+#   10.0.1.2      10.0.1.1  vipfwd  |                                 |            |         |
+#       |                +----------+                            b1 .11       b2 .12   rt .254
+#       |                                                        VIP on lo    VIP on lo    |
+#       +-- eth1 10.0.3.2 --------------------------------- 10.0.3.1 eth1 (rt) ------------+
 #
-# The client reaches the VIP (192.168.2.100) and 10.0.2.0/24 through lb.
-# Backends own the VIP on lo, decapsulate IPIP on tunl0 and answer the
-# client directly through the return router "rt": replies never cross lb
-# (direct server return), which the nft counters below prove.
+# The client reaches the VIP (192.168.2.100) and $VF_UL.0/24 through lb.
+# Backends own the VIP on lo and decapsulate IPIP on tunl0; their default
+# route is the return router rt, so they answer the client directly and no
+# reply crosses lb (direct server return): the nft counters prove it.
 #
 # Every test gets its own namespaces (names carry the bats pid and the test
-# number), so tests never collide and teardown can remove exactly what the
+# number), so tests never collide, and teardown removes exactly what the
 # test made, even after a failure.
 #
-# The underlay (lb <-> sw <-> backends/rt) has a 1600-byte MTU: room for the
-# 20-byte IPIP header, as on a real load-balancer underlay. Set
+# The underlay (lb - sw - backends, rt) has a 1600-byte MTU: room for the
+# 20-byte IPIP header, as on a real load balancer's underlay. Set
 # VF_UNDERLAY_MTU=1500 to exercise path-MTU handling instead.
+#
+# Under TCG every exec costs a good fraction of a second, so this file
+# execs as little as it can: one `ip -batch` for all namespaces and links,
+# one shell per namespace for its sysctls, addresses and nft rules,
+# `nsenter --net` rather than `ip netns exec` (no mount namespace and no
+# sysfs remount), bash builtins for parsing and short sleeps.
 
 VF_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$VF_LIB_DIR/../.." && pwd)}
 VIPCTL=${VIPCTL:-$REPO/tool/vipctl}
 VIPFWD_KO=${VIPFWD_KO:-${VIPFWD_VM_MODULE:-$REPO/module/vipfwd.ko}}
 VF_UNDERLAY_MTU=${VF_UNDERLAY_MTU:-1600}
-PY=${PY:-/usr/bin/python3}
 
 # VF_UL: the underlay /24 (lb, backends, rt); the demo uses 10.0.0.
 VF_UL=${VF_UL:-10.0.2}
@@ -40,35 +46,48 @@ RT_ADDR=$VF_UL.254
 CL_RET_ADDR=10.0.3.2
 RT_CL_ADDR=10.0.3.1
 
-# Seconds allowed for any single network operation. TCG is slow but a
-# working forwarder moves 256 KiB in well under a second; a broken one
-# must fail, not hang.
-VF_T=${VF_T:-15}
+# Seconds allowed for any single network operation. A working forwarder
+# moves 256 KiB in a second even under TCG; a broken one must fail, not
+# hang.
+VF_T=${VF_T:-20}
 
 # ---------------------------------------------------------------- basics
-
-vf_log() { printf '# %s\n' "$*" >&2; }
 
 vf_die() {
 	printf 'FAIL: %s\n' "$*" >&2
 	return 1
 }
 
+# vf_sleep SECONDS: sleep without an exec (read on a pipe nobody writes).
+vf_sleep() {
+	if [ -z "${VF_SLEEP_FD:-}" ]; then
+		exec {VF_SLEEP_FD}<> <(:)
+	fi
+	read -rt "$1" -u "$VF_SLEEP_FD" || true
+}
+
 # backend_addr I: the underlay address of backend I (1-based).
 backend_addr() { echo "$VF_UL.$((10 + $1))"; }
 
-# ns_of ROLE: namespace name for cl, lb, rt, sw, b1, b2, ...; VF_NS_<role>
+# ns_of ROLE: namespace name of cl, lb, rt, sw, b1, b2, ...; VF_NS_<role>
 # overrides one (the demo gives its namespaces readable names).
 ns_of() {
 	local v=VF_NS_$1
 	echo "${!v:-${VF_ID}-$1}"
 }
 
-# nsx ROLE CMD...: run CMD in ROLE's namespace with the default timeout.
+# nsx ROLE CMD...: run CMD in ROLE's network namespace.
 nsx() {
 	local role=$1
 	shift
-	timeout "$VF_T" ip netns exec "$(ns_of "$role")" "$@"
+	nsenter --net="/run/netns/$(ns_of "$role")" "$@"
+}
+
+# nsxt ROLE CMD...: the same, killed after $VF_T seconds.
+nsxt() {
+	local role=$1
+	shift
+	timeout "$VF_T" nsenter --net="/run/netns/$(ns_of "$role")" "$@"
 }
 
 # vipctl_lb ARGS...: vipctl against the load balancer's namespace.
@@ -77,12 +96,12 @@ vipctl_lb() { timeout "$VF_T" "$VIPCTL" -n "$(ns_of lb)" "$@"; }
 # --------------------------------------------------------- background jobs
 
 # bg ROLE NAME CMD...: start CMD in ROLE's namespace in the background,
-# stdout+stderr to $VF_DIR/NAME.log; the pid is recorded for teardown and
-# printed in the variable BG_PID. fd 3 is closed so bats does not wait.
+# stdout+stderr to $VF_DIR/NAME.log; its pid goes to BG_PID and to the
+# list teardown kills. fd 3 is closed so that bats does not wait for it.
 bg() {
 	local role=$1 name=$2
 	shift 2
-	ip netns exec "$(ns_of "$role")" "$@" >"$VF_DIR/$name.log" 2>&1 3>&- &
+	nsx "$role" "$@" >"$VF_DIR/$name.log" 2>&1 3>&- &
 	BG_PID=$!
 	echo "$BG_PID" >>"$VF_DIR/pids"
 }
@@ -95,28 +114,28 @@ wait_pid() {
 			wait "$pid" 2>/dev/null
 			return $?
 		fi
-		sleep 0.05
+		vf_sleep 0.05
 	done
 	return 124
 }
 
-# stop_pid PID: end one job we started, quietly.
+# stop_pid PID: end one job we started.
 stop_pid() {
 	kill "$1" 2>/dev/null
-	wait_pid "$1" 3 >/dev/null 2>&1 || kill -9 "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
 }
 
-# wait_listen ROLE PROTO ADDR:PORT: until a socket listens there (5 s).
+# wait_listen ROLE PROTO ADDR:PORT: until a socket listens exactly there.
 wait_listen() {
-	local role=$1 proto=$2 what=$3 i opt=-Hltn
+	local role=$1 proto=$2 what=$3 i opt=-Hltn local_addr
 	[ "$proto" = udp ] && opt=-Hlun
-	for ((i = 0; i < 100; i++)); do
-		if nsx "$role" ss $opt | awk '{print $4}' | grep -qxF "$what"; then
-			return 0
-		fi
-		sleep 0.05
+	for ((i = 0; i < 50; i++)); do
+		# State Recv-Q Send-Q Local:Port Peer:Port
+		while read -r _ _ _ local_addr _; do
+			[ "$local_addr" = "$what" ] && return 0
+		done < <(nsx "$role" ss $opt "sport = :${what##*:}")
+		vf_sleep 0.1
 	done
 	vf_die "nothing listens on $proto $what in $role"
 	nsx "$role" ss -ltun >&2
@@ -129,7 +148,7 @@ wait_until() {
 	shift
 	for ((i = 0; i < t * 10; i++)); do
 		"$@" && return 0
-		sleep 0.1
+		vf_sleep 0.1
 	done
 	return 1
 }
@@ -137,8 +156,8 @@ wait_until() {
 # ------------------------------------------------------------- topology
 
 vf_modules() {
-	# Built as modules in Debian's kernel; harmless where built in. Only
-	# the VM can load them (the host kernel may not have ipip at all).
+	# Modules in Debian's kernel; harmless where built in. Only the VM can
+	# load them (the host kernel may not have ipip at all).
 	local m
 	for m in veth bridge ipip nf_tables; do
 		[ -d "/sys/module/$m" ] || modprobe -q "$m" 2>/dev/null || true
@@ -155,119 +174,97 @@ topo_init() {
 	VF_NBACKENDS=0
 }
 
-_ns_add() {
-	ip netns add "$(ns_of "$1")" || return 1
-	ns_of "$1" >>"$VF_DIR/netns"
-	# No IPv6 chatter (router solicitations, MLD) on a slow VM; no
-	# reverse-path filtering: replies arrive asymmetrically on purpose.
-	ip netns exec "$(ns_of "$1")" sysctl -qw \
-		net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 \
-		net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 \
-		net.ipv4.conf.all.forwarding="${2:-0}" >/dev/null
+# ns_add ROLE...: create namespaces (one exec for all), recorded for
+# teardown.
+ns_add() {
+	local r
+	for r; do
+		echo "netns add $(ns_of "$r")"
+	done | ip -batch - || return 1
+	for r; do
+		ns_of "$r" >>"$VF_DIR/netns"
+	done
+}
+
+# ns_setup ROLE FORWARDING IP-BATCH [NFT-RULES] [SYSCTL=VALUE...]: configure
+# one namespace in one shell: no IPv6 chatter (router solicitations, MLD)
+# on a slow VM, no reverse-path filtering on any device (replies arrive
+# asymmetrically on purpose), forwarding on or off, then the ip commands,
+# then the nft rules, then extra sysctls (dotted names).
+ns_setup() {
+	local role=$1 fwd=$2 ipcmds=$3 nftrules=${4:-}
+	shift 4 2>/dev/null || shift $#
+	nsx "$role" bash -c '
+		set -e
+		fwd=$1 ipcmds=$2 nftrules=$3
+		shift 3
+		c=/proc/sys/net/ipv6/conf
+		echo 1 >$c/default/disable_ipv6
+		echo 1 >$c/all/disable_ipv6
+		echo "$fwd" >/proc/sys/net/ipv4/conf/all/forwarding
+		ip -batch - <<<"$ipcmds"
+		for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >"$f"; done
+		[ -z "$nftrules" ] || nft -f - <<<"$nftrules"
+		for kv; do
+			k=${kv%%=*}
+			echo "${kv#*=}" >"/proc/sys/${k//.//}"
+		done
+	' vf-ns-setup "$fwd" "$ipcmds" "$nftrules" "$@"
 }
 
 # topo_up [NBACKENDS]: build the topology drawn at the top of this file.
 topo_up() {
-	local n=${1:-1} i b nsb
+	local n=${1:-1} i b roles=(cl lb rt sw)
 	VF_NBACKENDS=$n
 	vf_modules
-	_ns_add cl 0 && _ns_add lb 1 && _ns_add rt 1 && _ns_add sw 0 || return 1
 	for ((i = 1; i <= n; i++)); do
-		_ns_add "b$i" 0 || return 1
+		roles+=("b$i")
 	done
+	ns_add "${roles[@]}" || return 1
 
-	ip -n "$(ns_of cl)" link add eth0 type veth peer name eth0 netns "$(ns_of lb)" &&
-	ip -n "$(ns_of cl)" link add eth1 type veth peer name eth1 netns "$(ns_of rt)" &&
-	ip -n "$(ns_of lb)" link add eth1 type veth peer name lb netns "$(ns_of sw)" &&
-	ip -n "$(ns_of rt)" link add eth0 type veth peer name rt netns "$(ns_of sw)" ||
-		return 1
-	for ((i = 1; i <= n; i++)); do
-		ip -n "$(ns_of "b$i")" link add eth0 type veth peer name "b$i" netns "$(ns_of sw)" ||
-			return 1
-	done
+	# Each veth is created with both ends already in their namespaces.
+	{
+		echo "link add eth0 netns $(ns_of cl) type veth peer name eth0 netns $(ns_of lb)"
+		echo "link add eth1 netns $(ns_of cl) type veth peer name eth1 netns $(ns_of rt)"
+		echo "link add eth1 netns $(ns_of lb) type veth peer name lb netns $(ns_of sw)"
+		echo "link add eth0 netns $(ns_of rt) type veth peer name rt netns $(ns_of sw)"
+		for ((i = 1; i <= n; i++)); do
+			echo "link add eth0 netns $(ns_of "b$i") type veth peer name b$i netns $(ns_of sw)"
+		done
+	} | ip -batch - || return 1
 
-	# The switch: a plain bridge, no addresses, no netfilter.
+	# The switch: a plain bridge, no addresses.
 	{
 		echo "link add br0 mtu $VF_UNDERLAY_MTU type bridge stp_state 0 forward_delay 0"
-		for p in lb rt $(seq -f 'b%g' 1 "$n"); do
-			echo "link set $p mtu $VF_UNDERLAY_MTU master br0 up"
+		for b in lb rt "${roles[@]:4}"; do
+			echo "link set $b mtu $VF_UNDERLAY_MTU master br0 up"
 		done
 		echo "link set br0 up"
 	} | ip -n "$(ns_of sw)" -batch - || return 1
 
-	ip -n "$(ns_of cl)" -batch - <<-EOF || return 1
+	ns_setup cl 0 "
 		link set lo up
 		addr add $CL_ADDR/24 dev eth0
 		addr add $CL_RET_ADDR/24 dev eth1
 		link set eth0 up
 		link set eth1 up
 		route add $VIP/32 via $LB_CL_ADDR
-		route add $VF_UL.0/24 via $LB_CL_ADDR
-	EOF
+		route add $VF_UL.0/24 via $LB_CL_ADDR" || return 1
 
-	# lb's route to the VIP only exists so that its own sockets can pick a
-	# source address (LOCAL_OUT test); it leads to rt, which has no route
-	# to the VIP: without vipfwd such packets die there.
-	ip -n "$(ns_of lb)" -batch - <<-EOF || return 1
+	# lb's route to the VIP only lets its own sockets pick a source address
+	# (the LOCAL_OUT test); it leads to rt, which has no route to the VIP:
+	# without vipfwd such packets die there.
+	#   vip_src_pre/vip_src_fwd  packets from the VIP entering / forwarded
+	#                            by lb: replies; 0 with direct server return
+	#   ipip_out                 IPIP packets lb sends into the underlay
+	ns_setup lb 1 "
 		link set lo up
 		addr add $LB_CL_ADDR/24 dev eth0
 		addr add $LB_ADDR/24 dev eth1
 		link set eth1 mtu $VF_UNDERLAY_MTU
 		link set eth0 up
 		link set eth1 up
-		route add $VIP/32 via $RT_ADDR
-	EOF
-
-	ip -n "$(ns_of rt)" -batch - <<-EOF || return 1
-		link set lo up
-		addr add $RT_ADDR/24 dev eth0
-		addr add $RT_CL_ADDR/24 dev eth1
-		link set eth0 mtu $VF_UNDERLAY_MTU
-		link set eth0 up
-		link set eth1 up
-		route add 10.0.1.0/24 via $CL_RET_ADDR
-	EOF
-
-	for ((i = 1; i <= n; i++)); do
-		b=$(backend_addr "$i")
-		nsb=$(ns_of "b$i")
-		ip -n "$nsb" -batch - <<-EOF || return 1
-			link set lo up
-			addr add $VIP/32 dev lo
-			addr add $b/24 dev eth0
-			link set eth0 mtu $VF_UNDERLAY_MTU
-			link set eth0 up
-			route add default via $RT_ADDR
-		EOF
-		# tunl0 (ipip's fallback device) decapsulates what lb sends.
-		# arp_ignore/arp_announce: the VIP on lo must never be answered
-		# for on eth0, or lb could reach it without vipfwd (LVS-DR rule).
-		if ip -n "$nsb" link set tunl0 up 2>/dev/null; then
-			ip netns exec "$nsb" sysctl -qw net.ipv4.conf.tunl0.rp_filter=0 >/dev/null
-		elif [ -z "${VF_NO_IPIP:-}" ]; then
-			vf_die "no tunl0 in $nsb (modprobe ipip failed?)"
-			return 1
-		fi
-		ip netns exec "$nsb" sysctl -qw \
-			net.ipv4.conf.all.arp_ignore=1 \
-			net.ipv4.conf.all.arp_announce=2 \
-			net.ipv4.conf.eth0.rp_filter=0 >/dev/null || return 1
-	done
-	counters_up
-}
-
-# counters_up: nft counters that say where packets went.
-#   lb: vip_src_pre/vip_src_fwd  packets from the VIP entering/forwarded by lb
-#                                (replies; must stay 0: direct server return)
-#       ipip_out                 IPIP packets lb sends into the underlay
-#   rt: vip_src_fwd              replies from the VIP on the return path
-#   bN: ipip_in                  IPIP packets from lb arriving at backend N
-#       vip_src_out              packets from the VIP leaving backend N
-counters_up() {
-	local i
-	ip netns exec "$(ns_of lb)" nft -f - <<-EOF || return 1
+		route add $VIP/32 via $RT_ADDR" "
 		table inet vft {
 			counter vip_src_pre {}
 			counter vip_src_fwd {}
@@ -286,19 +283,40 @@ counters_up() {
 				type filter hook egress device eth1 priority 0; policy accept;
 				ip protocol 4 counter name ipip_out
 			}
-		}
-	EOF
-	ip netns exec "$(ns_of rt)" nft -f - <<-EOF || return 1
+		}" || return 1
+
+	#   vip_src_fwd  replies from the VIP on their way to the client
+	ns_setup rt 1 "
+		link set lo up
+		addr add $RT_ADDR/24 dev eth0
+		addr add $RT_CL_ADDR/24 dev eth1
+		link set eth0 mtu $VF_UNDERLAY_MTU
+		link set eth0 up
+		link set eth1 up
+		route add 10.0.1.0/24 via $CL_RET_ADDR" "
 		table inet vft {
 			counter vip_src_fwd {}
 			chain c_fwd {
 				type filter hook forward priority 0; policy accept;
 				ip saddr $VIP counter name vip_src_fwd
 			}
-		}
-	EOF
-	for ((i = 1; i <= VF_NBACKENDS; i++)); do
-		ip netns exec "$(ns_of "b$i")" nft -f - <<-EOF || return 1
+		}" || return 1
+
+	# Backends: tunl0 (ipip's fallback device) decapsulates what lb sends.
+	# arp_ignore/arp_announce: the VIP on lo is never answered for on eth0,
+	# or lb could reach it without vipfwd (the LVS direct-routing rule).
+	#   ipip_in      IPIP packets from lb arriving at this backend
+	#   vip_src_out  packets from the VIP leaving this backend
+	for ((i = 1; i <= n; i++)); do
+		b=$(backend_addr "$i")
+		ns_setup "b$i" 0 "
+			link set lo up
+			addr add $VIP/32 dev lo
+			addr add $b/24 dev eth0
+			link set eth0 mtu $VF_UNDERLAY_MTU
+			link set eth0 up
+			${VF_NO_IPIP:+#}link set tunl0 up
+			route add default via $RT_ADDR" "
 			table netdev vft {
 				counter ipip_in {}
 				counter vip_src_out {}
@@ -310,26 +328,45 @@ counters_up() {
 					type filter hook egress device eth0 priority 0; policy accept;
 					ip saddr $VIP counter name vip_src_out
 				}
+			}" net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 ||
+			{
+				vf_die "setting up backend $i failed (no tunl0: is ipip loadable?)"
+				return 1
 			}
-		EOF
 	done
 }
 
-# counter ROLE FAMILY NAME [packets|bytes]: read one named counter of
-# table FAMILY vft in ROLE's namespace.
+# counter ROLE FAMILY NAME [packets|bytes]: one named counter of table
+# FAMILY vft in ROLE's namespace.
 counter() {
-	local what=${4:-packets}
-	nsx "$1" nft -j list counter "$2" vft "$3" |
-		jq -er ".nftables[] | select(.counter) | .counter.$what"
+	local out re="packets ([0-9]+) bytes ([0-9]+)"
+	out=$(nsx "$1" nft list counter "$2" vft "$3") || return 1
+	[[ $out =~ $re ]] || {
+		vf_die "cannot parse counter $2 $3 in $1: $out"
+		return 1
+	}
+	if [ "${4:-packets}" = bytes ]; then
+		echo "${BASH_REMATCH[2]}"
+	else
+		echo "${BASH_REMATCH[1]}"
+	fi
 }
 
-# counters_dump: every counter, one line each, for diagnostics.
+# counters_dump: every counter, one line each, for the test's output.
 counters_dump() {
-	local role
-	for role in lb rt $(seq -f 'b%g' 1 "$VF_NBACKENDS"); do
-		nsx "$role" nft -j list counters 2>/dev/null |
-			jq -r --arg r "$role" '.nftables[] | select(.counter) |
-				"\($r) \(.counter.family) \(.counter.name) packets=\(.counter.packets) bytes=\(.counter.bytes)"'
+	local role line fam name re_t="^table ([a-z]+) vft" re_c="counter ([a-z_0-9]+)" \
+		re_v="packets ([0-9]+) bytes ([0-9]+)"
+	for role in lb rt $(seq -f 'b%g' 1 "${VF_NBACKENDS:-0}"); do
+		[ -e "/run/netns/$(ns_of "$role")" ] || continue
+		while read -r line; do
+			if [[ $line =~ $re_t ]]; then
+				fam=${BASH_REMATCH[1]}
+			elif [[ $line =~ $re_c ]]; then
+				name=${BASH_REMATCH[1]}
+			elif [[ $line =~ $re_v ]]; then
+				echo "counter $role $fam $name packets=${BASH_REMATCH[1]} bytes=${BASH_REMATCH[2]}"
+			fi
+		done < <(nsx "$role" nft list counters 2>/dev/null)
 	done
 }
 
@@ -365,12 +402,21 @@ topo_diag() {
 	echo "---- end diagnostics ----"
 }
 
+# pids_in_ns NS: processes whose network namespace is NS (bash only).
+pids_in_ns() {
+	local p
+	for p in /proc/[0-9]*; do
+		[[ $p/ns/net -ef /run/netns/$1 ]] && echo "${p#/proc/}"
+	done 2>/dev/null
+	return 0
+}
+
 # topo_down: kill our jobs, delete our namespaces. Safe to call twice and
-# after a partial setup.
+# after a partial setup; prints diagnostics first when the test failed.
 topo_down() {
-	local pid ns
+	local pid ns dels=()
 	[ -n "${VF_DIR:-}" ] || return 0
-	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -z "${VF_NO_DIAG:-}" ]; then
+	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${BATS_TEST_NAME:-}" ]; then
 		topo_diag 2>&1 || true
 	fi
 	while read -r pid; do
@@ -379,11 +425,12 @@ topo_down() {
 	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
 		[ -e "/run/netns/$ns" ] || continue
 		# Anything still running inside was started by this test.
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+		for pid in $(pids_in_ns "$ns"); do
 			kill -9 "$pid" 2>/dev/null
 		done
-		ip netns del "$ns" 2>/dev/null
+		dels+=("netns del $ns")
 	done
+	[ ${#dels[@]} -eq 0 ] || printf '%s\n' "${dels[@]}" | ip -force -batch - 2>/dev/null
 	while read -r pid; do
 		[ -n "$pid" ] && wait "$pid" 2>/dev/null
 	done <"$VF_DIR/pids"
@@ -394,7 +441,7 @@ topo_down() {
 
 # --------------------------------------------------------------- traffic
 
-# payload NAME BYTES: random file under $VF_DIR, prints its path.
+# payload NAME BYTES: random file under $VF_DIR; prints its path.
 payload() {
 	head -c "$2" /dev/urandom >"$VF_DIR/$1"
 	echo "$VF_DIR/$1"
@@ -403,8 +450,8 @@ payload() {
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
 # tcp_sink ROLE PORT OUT: one-shot TCP listener bound to VIP:PORT only,
-# writing what it receives to OUT; its log (socat -d -d) records the local
-# and peer address of the accepted connection. Sets SINK_PID.
+# writing what it receives to OUT; its log (socat -d -d) names the local
+# and peer address of the connection it accepted. Sets SINK_PID.
 tcp_sink() {
 	bg "$1" "sink-$1-$2" socat -d -d -u \
 		"TCP-LISTEN:$2,bind=$VIP,reuseaddr" "OPEN:$3,creat,trunc"
@@ -420,8 +467,8 @@ udp_sink() {
 	wait_listen "$1" udp "$VIP:$2"
 }
 
-# name_server ROLE PORT NAME: answers every TCP connection on VIP:PORT with
-# one line, NAME. Sets SINK_PID.
+# name_server ROLE PORT NAME: answers every TCP connection on VIP:PORT
+# with one line, NAME. Sets SINK_PID.
 name_server() {
 	bg "$1" "names-$1-$2" socat \
 		"TCP-LISTEN:$2,bind=$VIP,reuseaddr,fork" "SYSTEM:echo $3"
@@ -431,21 +478,18 @@ name_server() {
 
 # tcp_send ROLE FILE ADDR PORT: send FILE over one TCP connection.
 tcp_send() {
-	timeout "$VF_T" ip netns exec "$(ns_of "$1")" \
-		socat -u "OPEN:$2" "TCP:$3:$4,connect-timeout=3"
+	nsxt "$1" socat -u "OPEN:$2" "TCP:$3:$4,connect-timeout=3"
 }
 
-# tcp_ask ROLE ADDR PORT: connect, print the one line the server says.
+# tcp_ask ROLE ADDR PORT: connect; print the line the server says.
 tcp_ask() {
-	timeout "$VF_T" ip netns exec "$(ns_of "$1")" \
-		socat -T 5 -u "TCP:$2:$3,connect-timeout=3" STDOUT
+	nsxt "$1" socat -T 5 -u "TCP:$2:$3,connect-timeout=3" STDOUT
 }
 
 # udp_send ROLE FILE ADDR PORT: FILE as 1024-byte datagrams (no IP
-# fragments: those are not forwarded by design).
+# fragments: vipfwd does not forward those, by design).
 udp_send() {
-	timeout "$VF_T" ip netns exec "$(ns_of "$1")" \
-		socat -u -b 1024 "OPEN:$2" "UDP-SENDTO:$3:$4"
+	nsxt "$1" socat -u -b 1024 "OPEN:$2" "UDP-SENDTO:$3:$4"
 }
 
 # pings ROLE ADDR [COUNT]: ICMP echo; iputils ping if installed, else
@@ -453,7 +497,7 @@ udp_send() {
 pings() {
 	local ping=(busybox ping)
 	command -v ping >/dev/null && ping=(ping)
-	nsx "$1" "${ping[@]}" -c "${3:-1}" -W 2 "$2"
+	nsxt "$1" "${ping[@]}" -c "${3:-1}" -W 2 "$2"
 }
 
 # file_size_is FILE BYTES
@@ -461,14 +505,14 @@ file_size_is() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -eq "$2" ]; }
 
 # ---------------------------------------------------------- vipctl JSON
 
-# vj JQ ARGS...: run `vipctl -j ARGS` in lb, apply JQ, fail if null.
+# vj JQ ARGS...: `vipctl -j ARGS` in lb through jq; fails on null/false.
 vj() {
 	local q=$1
 	shift
 	vipctl_lb -j "$@" | jq -er "$q"
 }
 
-# stat_frontend PROTO PORT FIELD: packets/bytes of one frontend (vipctl -j stats).
+# stat_frontend PROTO PORT FIELD: packets/bytes of one frontend.
 stat_frontend() {
 	vj ".frontends[] | select(.vip == \"$VIP\" and .proto == \"$1\" and .port == $2) | .$3" stats
 }
@@ -485,7 +529,7 @@ vipfwd_loaded() { [ -d /sys/module/vipfwd ]; }
 # vipfwd_load: insmod the module unless it is loaded.
 vipfwd_load() {
 	vipfwd_loaded && return 0
-	# shellcheck disable=SC2086 # parameters are words
+	# shellcheck disable=SC2086 # parameters are separate words
 	insmod "$VIPFWD_KO" ${VIPFWD_VM_MODULE_ARGS:-}
 }
 
