@@ -898,10 +898,16 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 				    "backend-port is not supported yet (it needs mode nat)");
 		return -EOPNOTSUPP;
 	}
+	/* The default is accepted so that scripts written for the design's
+	 * command forms work today; another value would promise flow
+	 * tracking that does not exist yet.
+	 */
 	a = tb[VIPFWD_FRONTEND_A_IDLE_TIMEOUT];
-	if (a) {
+	if (a && nla_get_u32(a) != VIPFWD_IDLE_TIMEOUT_DEFAULT) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "idle-timeout is not supported yet (it needs the flow table)");
+				    "idle-timeout other than "
+				    __stringify(VIPFWD_IDLE_TIMEOUT_DEFAULT)
+				    " is not supported yet (it needs the flow table)");
 		return -EOPNOTSUPP;
 	}
 	a = tb[VIPFWD_FRONTEND_A_NO_BACKEND];

@@ -17,7 +17,9 @@
  *    scheduler builder under vn->lock. A backend is unlinked, a new
  *    scheduler without it is published, and only then is it freed with
  *    call_rcu(), so any reader that still holds the old table is done
- *    before the memory goes.
+ *    before the memory goes. Changing a backend's via publishes a new
+ *    backend object (same counters) the same way, so a backend pointer is
+ *    only stable under RCU or vn->lock.
  *  - Counters are per-CPU (struct vipfwd_pcpu_stats) and are summed on dump.
  */
 #ifndef _VIPFWD_H
