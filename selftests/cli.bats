@@ -11,7 +11,7 @@ load lib/topo
 setup() {
 	vipfwd_loaded || vf_die "the vipfwd module is not loaded"
 	topo_init cli
-	_ns_add lb
+	ns_add lb
 	# The baseline every error is tried against.
 	vipctl_lb pool add p1 probe tcp 59999 interval 5 fall 11
 	vipctl_lb backend add p1 10.0.2.11
@@ -113,6 +113,7 @@ rejects() {
 	rejects 1 'nat.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 mode nat
 	rejects 1 'gue.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 encap gue
 	rejects 1 'nat.*not supported yet' frontend set "$VIP" tcp 1433 mode nat
+	rejects 1 'idle-timeout.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 idle-timeout 30
 }
 
 @test "-j show is JSON with the design's keys" {
@@ -139,7 +140,7 @@ rejects() {
 }
 
 @test "-n NETNS: the configuration belongs to that namespace only" {
-	_ns_add other
+	ns_add other
 	local o
 	o=$(timeout "$VF_T" "$VIPCTL" -n "$(ns_of other)" -j show)
 	[ "$(jq -c '[.frontends, .pools]' <<<"$o")" = '[[],[]]' ] || vf_die "other namespace sees: $o"

@@ -106,5 +106,6 @@ int main(void)
 	test_msg();
 	test_output();
 	test_cli();
+	test_probe();
 	return tap_done();
 }

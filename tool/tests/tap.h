@@ -22,5 +22,6 @@ void test_json(void);
 void test_msg(void);
 void test_output(void);
 void test_cli(void);
+void test_probe(void);
 
 #endif

@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# selftests/demo.sh: the guest-cluster walkthrough (`make demo` runs it in
+# a throwaway VM with the module loaded). It needs root, the vipfwd module
+# loaded and tool/vipctl built; everything happens in network namespaces
+# named demo-*, removed at the end. Exit status 0 only if every step
+# behaved as the text says.
+
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$here/.." && pwd)
+export PATH="$REPO/tool:$PATH"
+VIPCTL=${VIPCTL:-$REPO/tool/vipctl}
+[ "$VIPCTL" = "$REPO/tool/vipctl" ] || PATH="$(dirname "$VIPCTL"):$PATH"
+
+# The demo's network, built with the selftests' topology library: the
+# underlay is 10.0.0.0/24 so that the cluster nodes are 10.0.0.11 and .12.
+VF_UL=10.0.0
+VF_NS_cl=demo-client VF_NS_lb=demo-lb VF_NS_rt=demo-router VF_NS_sw=demo-switch
+VF_NS_b1=demo-node11 VF_NS_b2=demo-node12
+# shellcheck source=lib/topo.bash
+. "$here/lib/topo.bash"
+VF_ID=demo
+VF_DIR=$(mktemp -d /tmp/vipfwd-demo.XXXXXX)
+: >"$VF_DIR/pids"
+: >"$VF_DIR/netns"
+
+failures=0
+bold=
+plain=
+if [ -t 1 ]; then
+	bold=$(printf '\033[1m')
+	plain=$(printf '\033[0m')
+fi
+
+heading() { printf '\n%s== %s ==%s\n\n' "$bold" "$*" "$plain"; }
+say() { printf '%s\n' "$@"; }
+notice() { printf '  -> %s\n' "$@"; }
+
+# show CMD...: print the command exactly as it is run, then run it.
+show() {
+	printf '%s$ %s%s\n' "$bold" "$*" "$plain"
+	"$@"
+}
+
+pass() { printf '   ok: %s\n' "$*"; }
+fail() {
+	printf '   FAILED: %s\n' "$*"
+	failures=$((failures + 1))
+}
+
+cleanup() {
+	BATS_TEST_COMPLETED=1 topo_down
+	rm -rf "$VF_DIR"
+}
+trap cleanup EXIT
+
+# ask: one client connection to the VIP; prints the answer (empty: none).
+ask() {
+	printf '%s$ ip netns exec demo-client nc -w 3 %s 1433%s\n' "$bold" "$VIP" "$plain" >&2
+	ip netns exec demo-client nc -w 3 "$VIP" 1433 </dev/null 2>/dev/null
+}
+
+# expect_answers N NODE: N new connections, each answered by NODE.
+expect_answers() {
+	local i got bad=0
+	for ((i = 1; i <= $1; i++)); do
+		got=$(ask)
+		say "${got:-(no answer)}"
+		[ "$got" = "hello from $2" ] || bad=1
+	done
+	if [ "$bad" = 0 ]; then
+		pass "all $1 connections answered by $2"
+	else
+		fail "expected every answer to come from $2"
+	fi
+}
+
+# backend_packets ADDR: vipfwd's packet counter for one backend.
+backend_packets() {
+	"$VIPCTL" -n demo-lb -j stats |
+		jq -r --arg a "$1" '[.backends[] | select(.addr == $a) | .packets] | add'
+}
+
+if [ ! -d /sys/module/vipfwd ]; then
+	say "The vipfwd module is not loaded. Run \`make demo\` (a throwaway VM does it all)," \
+		"or as root on a test machine: insmod module/vipfwd.ko && selftests/demo.sh"
+	exit 1
+fi
+[ -x "$VIPCTL" ] || { say "tool/vipctl is not built: run \`make\`."; exit 1; }
+
+# ---------------------------------------------------------------------------
+heading "vipfwd demo: a failover cluster's floating IP"
+
+say "A two-node failover cluster (think SQL Server) serves clients on its floating" \
+	"IP 192.168.2.100, TCP port 1433. Only the active node may receive that traffic." \
+	"vipfwd, on the load balancer, sends each connection to the VIP to whichever node" \
+	"is marked healthy: no ARP tricks, and the nodes only need to own the VIP."
+
+heading "1. The network (network namespaces inside this machine)"
+
+say "  demo-client 10.0.1.2 ---> demo-lb (vipfwd) 10.0.1.1 | 10.0.0.1 ---> demo-node11 10.0.0.11" \
+	"                                                              \\---> demo-node12 10.0.0.12" \
+	"  replies: node ---> demo-router 10.0.0.254 ---> client (they never cross demo-lb)" \
+	"" \
+	"Each node has the VIP on its loopback, its tunl0 device up (it unwraps the IPIP" \
+	"packets vipfwd sends), and a tiny server on 192.168.2.100:1433 that answers" \
+	"\"hello from nodeNN\". The client routes 192.168.2.100 to demo-lb." \
+	"(The setup commands are in selftests/lib/topo.bash, function topo_up.)"
+if ! topo_up 2 >"$VF_DIR/setup.log" 2>&1; then
+	cat "$VF_DIR/setup.log"
+	fail "could not build the demo network"
+	exit 1
+fi
+for i in 1 2; do
+	bg "b$i" "node1$i" socat "TCP-LISTEN:1433,bind=$VIP,reuseaddr,fork" \
+		"SYSTEM:echo hello from node1$i"
+	wait_listen "b$i" tcp "$VIP:1433" || { fail "node1$i's server did not start"; exit 1; }
+done
+pass "network and servers ready"
+
+# ---------------------------------------------------------------------------
+heading "2. Configure vipfwd on the load balancer"
+
+say "The same commands a provisioning script would run on the host (-n demo-lb:" \
+	"in the load balancer's network namespace; vipfwd's configuration is per namespace)."
+step_ok=1
+show vipctl -n demo-lb pool add sqlcluster probe tcp 59999 interval 5 fall 11 || step_ok=0
+show vipctl -n demo-lb backend add sqlcluster 10.0.0.11 || step_ok=0
+show vipctl -n demo-lb backend add sqlcluster 10.0.0.12 || step_ok=0
+show vipctl -n demo-lb frontend add 192.168.2.100 tcp 1433 pool sqlcluster mode encap encap ipip idle-timeout 240 ||
+	step_ok=0
+[ "$step_ok" = 1 ] && pass "configuration accepted" || fail "a vipctl command failed"
+echo
+show vipctl -n demo-lb show
+notice "The pool probes TCP port 59999 every 5 s; 11 failures in a row mark a node down." \
+	"Both nodes are \"health unknown\": with a probe configured, a node gets no new" \
+	"connections until its health is known."
+if [ "$("$VIPCTL" -n demo-lb -j show | jq '[.pools[].backends[] | select(.eligible)] | length')" = 0 ]; then
+	pass "no node is eligible yet"
+else
+	fail "a node is eligible before any health verdict"
+fi
+
+# ---------------------------------------------------------------------------
+heading "3. No health verdict yet: the VIP does not answer"
+
+got=$(ask)
+say "${got:-(no answer after 3 s)}"
+[ -z "$got" ] && pass "no answer, as expected" || fail "got an answer with no eligible node: $got"
+show vipctl -n demo-lb stats
+drops=$("$VIPCTL" -n demo-lb -j stats | jq '.drops.no_backend')
+notice "The client's packets were dropped and counted under \"no-backend\" ($drops)."
+[ "${drops:-0}" -gt 0 ] && pass "drops counted" || fail "no-backend drops not counted"
+
+# ---------------------------------------------------------------------------
+heading "4. Node 11 is the active node"
+
+say "The health prober (vipprobe: it connects to port 59999 of every node and" \
+	"reports up or down) is a later piece of work, so here the verdicts are set" \
+	"by hand, exactly as vipprobe will set them:"
+show vipctl -n demo-lb backend health sqlcluster 10.0.0.11 up || fail "health up failed"
+show vipctl -n demo-lb backend health sqlcluster 10.0.0.12 down || fail "health down failed"
+show vipctl -n demo-lb show
+echo
+say "Three new connections from the client:"
+expect_answers 3 node11
+echo
+show vipctl -n demo-lb stats
+p11=$(backend_packets 10.0.0.11)
+p12=$(backend_packets 10.0.0.12)
+notice "Packets were counted for 10.0.0.11 ($p11) and none for 10.0.0.12 ($p12)."
+[ "${p11:-0}" -gt 0 ] && [ "${p12:-1}" -eq 0 ] && pass "only node 11 got traffic" ||
+	fail "counters: 10.0.0.11=$p11 10.0.0.12=$p12"
+
+# ---------------------------------------------------------------------------
+heading "5. Failover: node 12 takes over"
+
+say "The cluster moves its role to node 12: node 11 stops answering the probe," \
+	"node 12 starts. Again by hand:"
+show vipctl -n demo-lb backend health sqlcluster 10.0.0.11 down || fail "health down failed"
+show vipctl -n demo-lb backend health sqlcluster 10.0.0.12 up || fail "health up failed"
+show vipctl -n demo-lb show
+echo
+say "Three new connections from the client, same address and port as before:"
+expect_answers 3 node12
+echo
+show vipctl -n demo-lb stats
+q11=$(backend_packets 10.0.0.11)
+q12=$(backend_packets 10.0.0.12)
+notice "10.0.0.12's counter moved ($p12 -> $q12); 10.0.0.11's stayed at $q11."
+[ "${q12:-0}" -gt 0 ] && [ "${q11:-x}" = "$p11" ] && pass "new connections went to node 12 only" ||
+	fail "counters: 10.0.0.11 $p11 -> $q11, 10.0.0.12 $p12 -> $q12"
+
+# ---------------------------------------------------------------------------
+heading "6. The answers did not come back through the load balancer"
+
+say "vipfwd wraps each packet in IPIP with the VIP kept inside, so the node" \
+	"answers from 192.168.2.100 straight to the client (direct server return)." \
+	"nft counters of packets from the VIP:"
+lb_seen=$(( $(counter lb inet vip_src_pre) + $(counter lb inet vip_src_fwd) ))
+rt_seen=$(counter rt inet vip_src_fwd)
+say "  seen by demo-lb:     $lb_seen" "  seen by demo-router: $rt_seen"
+[ "$lb_seen" -eq 0 ] && [ "$rt_seen" -gt 0 ] && pass "replies took the direct path" ||
+	fail "replies: lb saw $lb_seen, router $rt_seen"
+
+# ---------------------------------------------------------------------------
+if [ "$failures" = 0 ]; then
+	heading "Done: every step behaved as described"
+	say "Try it by hand: the commands above, on any host with the module loaded" \
+		"(see README.md). The bats suites in selftests/ check all of this and more."
+	exit 0
+fi
+heading "$failures step(s) did not behave as described (FAILED lines above)"
+exit 1

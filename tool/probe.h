@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vipprobe: health probes for the backends of vipfwd pools.
+ *
+ * The pure parts (state machine, HTTP status parsing, expect codes,
+ * jitter) live in probe_state.c and probe_http.c and are unit-tested;
+ * probe_check.c runs one probe on a non-blocking socket; probe_loop.c is
+ * the epoll loop: configuration sync over netlink, scheduling, verdicts.
+ */
+#ifndef VIPPROBE_PROBE_H
+#define VIPPROBE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/vipfwd.h>
+
+#include "lib/addr.h"
+
+/* ---- fall/rise state machine (probe_state.c) ---- */
+
+struct probe_sm {
+	uint8_t health;		/* enum vipfwd_health as last pushed/seen */
+	uint32_t fails;		/* consecutive failures */
+	uint32_t oks;		/* consecutive successes */
+};
+
+/* Start (or resume) from the kernel's current health, counters zero. */
+void probe_sm_init(struct probe_sm *s, uint8_t health);
+/*
+ * Feed one probe result. Returns the new health when this result makes
+ * a transition (fall consecutive failures -> DOWN from UP or UNKNOWN,
+ * rise consecutive successes -> UP from DOWN or UNKNOWN), else -1.
+ * fall/rise of 0 are treated as 1.
+ */
+int probe_sm_feed(struct probe_sm *s, bool ok, uint32_t fall, uint32_t rise);
+
+/*
+ * Delay until the next probe: interval_ms +- 10 %, spread by rnd (any
+ * 32-bit random value) so probes of many backends do not synchronise.
+ */
+uint32_t probe_jitter(uint32_t interval_ms, uint32_t rnd);
+/* Delay of the very first probe of a backend: [0, interval_ms). */
+uint32_t probe_first_delay(uint32_t interval_ms, uint32_t rnd);
+
+/* ---- HTTP (probe_http.c) ---- */
+
+#define PROBE_HTTP_EXPECT_DEFAULT "200-399"
+
+/*
+ * Parses an HTTP status line ("HTTP/1.1 200 OK", CRLF or LF optional) of
+ * len bytes. Returns the status code (100..599), or -1 when it is not one.
+ */
+int probe_http_status(const char *line, size_t len);
+/* Checks an expect list "200-399,404" (codes 100..599, ranges low-high,
+ * comma separated, no spaces). Returns 0 when valid, else -1.
+ */
+int probe_http_expect_valid(const char *spec);
+/* True when code is in spec (NULL or "" means the default 200-399). */
+bool probe_http_expect_match(const char *spec, int code);
+/* Writes the GET request into buf; returns its length, -1 if too long. */
+int probe_http_request(char *buf, size_t size, const char *path,
+		       const char *host);
+
+/* ---- one probe on a socket (probe_check.c) ---- */
+
+struct probe_spec {
+	uint8_t type;		/* VIPFWD_PROBE_TCP or VIPFWD_PROBE_HTTP */
+	uint16_t port;
+	char path[VIPFWD_HTTP_PATH_MAX];
+	char expect[VIPFWD_HTTP_EXPECT_MAX];
+	uint32_t interval_ms;
+	uint32_t timeout_ms;
+	uint32_t fall;
+	uint32_t rise;
+};
+
+enum probe_phase {
+	PROBE_IDLE,
+	PROBE_CONNECTING,
+	PROBE_SENDING,
+	PROBE_READING,
+};
+
+#define PROBE_BUF 512
+#define PROBE_DETAIL 128
+
+struct probe_run {
+	enum probe_phase phase;
+	int fd;
+	char buf[PROBE_BUF];	/* HTTP request, then the response head */
+	size_t len;		/* bytes in buf */
+	size_t off;		/* bytes of the request already sent */
+	bool ok;		/* result, valid once done */
+	char detail[PROBE_DETAIL];
+};
+
+/*
+ * Starts a probe of addr per spec. Returns 1 when it finished at once
+ * (result in r), 0 when it is in flight: r->fd must then be watched for
+ * probe_events(r) and probe_step() called when it is ready.
+ */
+int probe_start(struct probe_run *r, const struct probe_spec *spec,
+		const struct vip_addr *addr);
+/* epoll events the probe waits for in its current phase. */
+uint32_t probe_events(const struct probe_run *r);
+/* Advances the probe; returns 1 when finished (result in r), else 0. */
+int probe_step(struct probe_run *r, const struct probe_spec *spec);
+/* Ends a probe that ran out of time (a failure) or was abandoned. */
+void probe_timeout(struct probe_run *r);
+void probe_abort(struct probe_run *r);
+
+/* ---- the daemon (probe_loop.c) ---- */
+
+struct probe_opts {
+	bool once;		/* probe everything once, report, change nothing */
+	bool json;		/* --once output as JSON */
+	bool verbose;		/* log every probe result, not just transitions */
+};
+
+/* Runs vipprobe in the current network namespace; returns the exit code. */
+int probe_run_main(const struct probe_opts *o);
+
+#endif
