@@ -161,10 +161,21 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 
 	iph = ip_hdr(skb);
 
+	/* IPv4 outer header only: an IPv6 tunnel endpoint or outer source
+	 * has no IPIP route (the IPv6 data path is a later step).
+	 */
 	memset(&fl4, 0, sizeof(fl4));
-	fl4.daddr = be->via_family == AF_INET ? be->via.ip : be->addr.ip;
-	if (fe->source_family == AF_INET)
-		fl4.saddr = fe->source.ip;
+	if (be->via_family)
+		fl4.daddr = be->via_family == AF_INET ? be->via.ip : 0;
+	else
+		fl4.daddr = be->family == AF_INET ? be->addr.ip : 0;
+	if (fe->source_family)
+		fl4.saddr = fe->source_family == AF_INET ? fe->source.ip : 0;
+	if (!fl4.daddr || (fe->source_family && !fl4.saddr)) {
+		reason = VIPFWD_DROP_NO_ROUTE;
+		err = -EAFNOSUPPORT;
+		goto err_drop;
+	}
 	fl4.flowi4_tos = RT_TOS(iph->tos);
 	fl4.flowi4_proto = IPPROTO_IPIP;
 	fl4.flowi4_mark = skb->mark;

@@ -90,7 +90,7 @@ all_land() {
 	server_py
 	b1=$(backend_addr 1)
 	b2=$(backend_addr 2)
-	vipctl_lb pool add sql probe tcp 59999 interval 1 fall 2 rise 1
+	vipctl_lb pool add sql probe tcp 59999 interval 1 timeout 1 fall 2 rise 1
 	vipctl_lb backend add sql "$b1"
 	vipctl_lb backend add sql "$b2"
 	vipctl_lb frontend add "$VIP" tcp 1433 pool sql mode encap encap ipip
@@ -107,7 +107,7 @@ all_land() {
 	all_land 6 one
 
 	# The active node changes: the probe listener moves to b2.
-	stop_pid "$l1"
+	stop_pid "$l1" || true
 	t0=$EPOCHREALTIME
 	probe_listen b2 59999
 	wait_until 10 health_is sql "$b1" down || vf_die "b1 never went down"
@@ -142,7 +142,7 @@ all_land() {
 	topo_up 1
 	server_py
 	b1=$(backend_addr 1)
-	vipctl_lb pool add sql probe tcp 59999 interval 1 fall 2 rise 3
+	vipctl_lb pool add sql probe tcp 59999 interval 1 timeout 1 fall 2 rise 3
 	vipctl_lb backend add sql "$b1"
 	probe_listen b1 59999
 	vipprobe_start

@@ -98,7 +98,8 @@ struct probe_run {
 /*
  * Starts a probe of addr per spec. Returns 1 when it finished at once
  * (result in r), 0 when it is in flight: r->fd must then be watched for
- * probe_events(r) and probe_step() called when it is ready.
+ * probe_events(r) and probe_step() called when it is ready; -1 when no
+ * socket could be made (a local shortage, no verdict; r->detail says).
  */
 int probe_start(struct probe_run *r, const struct probe_spec *spec,
 		const struct vip_addr *addr);

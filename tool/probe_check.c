@@ -93,8 +93,14 @@ int probe_start(struct probe_run *r, const struct probe_spec *spec,
 
 	r->fd = socket(ss.ss_family,
 		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (r->fd < 0)
-		return finish(r, false, "socket: %s", strerror(errno));
+	if (r->fd < 0) {
+		/* Our own shortage (fds, memory) says nothing about the
+		 * backend: no verdict, the caller retries.
+		 */
+		snprintf(r->detail, sizeof(r->detail), "socket: %s",
+			 strerror(errno));
+		return -1;
+	}
 	if (connect(r->fd, (struct sockaddr *)&ss, slen) == 0)
 		return connected(r, spec);
 	if (errno != EINPROGRESS)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 
 #include "fetch.h"
@@ -59,6 +60,7 @@ struct prober {
 	size_t pending;		/* --once: probes without a result */
 	bool resync;
 	bool stop;
+	bool short_logged;	/* "cannot start probes" said once */
 };
 
 /* Tags for the non-probe fds in epoll_event.data.ptr. */
@@ -502,10 +504,20 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		return;
 	}
 	t->started = now;
-	if (probe_start(&t->run, &t->spec, &t->addr)) {
+	switch (probe_start(&t->run, &t->spec, &t->addr)) {
+	case -1:
+		if (!p->short_logged) {
+			logmsg("cannot start probes: %s (retrying, no verdicts meanwhile)",
+			       t->run.detail);
+			p->short_logged = true;
+		}
+		reschedule(p, t, now + 100 + rnd32(p) % 400);
+		return;
+	case 1:
 		got_result(p, t, now);
 		return;
 	}
+	p->short_logged = false;
 	reschedule(p, t, now + t->spec.timeout_ms);
 	watch(p, t, EPOLL_CTL_ADD);
 }
@@ -684,6 +696,7 @@ static int report(struct prober *p)
 static int setup(struct prober *p)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
+	struct rlimit rl;
 	struct vip_err e;
 	sigset_t mask;
 	int fd;
@@ -720,6 +733,13 @@ static int setup(struct prober *p)
 		ev.data.ptr = &tag_events;
 		if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			goto err_errno;
+	}
+	/* One fd per probe in flight: with thousands of backends and
+	 * probes waiting for their timeout, 1024 is not enough.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (getrandom(&p->rnd, sizeof(p->rnd), 0) != sizeof(p->rnd))
 		p->rnd = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32);
