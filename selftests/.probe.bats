@@ -155,6 +155,14 @@ all_land() {
 	vf_sleep 2.5
 	health_is sql "$b1" up
 	! grep -q "backend $b1: " "$VF_DIR/vipprobe.log" || vf_die "a restart changed b1's health"
+	# SIGHUP re-reads the configuration, and changes nothing either.
+	kill -HUP "$PROBE_PID"
+	wait_until 10 grep -q "SIGHUP: reading the configuration again" "$VF_DIR/vipprobe.log" ||
+		vf_die "no SIGHUP resync in the log"
+	vf_sleep 1.5
+	kill -0 "$PROBE_PID" || vf_die "vipprobe died on SIGHUP"
+	health_is sql "$b1" up
+	! grep -q "backend $b1: " "$VF_DIR/vipprobe.log" || vf_die "SIGHUP changed b1's health"
 	# --once reports without changing the kernel.
 	run "$VIPPROBE" -n "$(ns_of lb)" --once -j
 	echo "$output"

@@ -34,11 +34,11 @@ config_and_flood() {
 	wait_listen b1 tcp "$VIP:1433"
 	bg b1 usink socat -u "UDP-RECV:5353,bind=$VIP" OPEN:/dev/null
 	wait_listen b1 udp "$VIP:5353"
-	bg cl tflood socat -u /dev/zero "TCP:$VIP:1433,connect-timeout=3"
-	bg cl uflood socat -u -b 1000 /dev/zero "UDP-SENDTO:$VIP:5353"
-	bg lb lflood socat -u /dev/zero "TCP:$VIP:1433,connect-timeout=3"
+	flood cl tflood tcp "$VIP" 1433
+	flood cl uflood udp "$VIP" 5353
+	flood lb lflood tcp "$VIP" 1433
 	LFLOOD_PID=$BG_PID
-	wait_until 10 ipip_out_above 200 || vf_die "the floods do not go through vipfwd"
+	wait_until 20 ipip_out_above 100 || vf_die "the floods do not go through vipfwd"
 	# Both TCP streams are established through vipfwd.
 	[ "$(nsx b1 ss -Htn state established "sport = :1433" | wc -l)" -eq 2 ] ||
 		vf_die "b1 does not have both TCP streams"

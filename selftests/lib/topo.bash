@@ -90,8 +90,10 @@ nsxt() {
 	timeout "$VF_T" nsenter --net="/run/netns/$(ns_of "$role")" "$@"
 }
 
-# vipctl_lb ARGS...: vipctl against the load balancer's namespace.
-vipctl_lb() { timeout "$VF_T" "$VIPCTL" -n "$(ns_of lb)" "$@"; }
+# vipctl_lb ARGS...: vipctl against the load balancer's namespace. (No
+# timeout wrapper: it is netlink, not network traffic, and every exec
+# counts under TCG; the VM runner bounds the whole run.)
+vipctl_lb() { "$VIPCTL" -n "$(ns_of lb)" "$@"; }
 
 # --------------------------------------------------------- background jobs
 
@@ -108,11 +110,11 @@ bg() {
 
 # wait_pid PID SECONDS: wait for a background job; 124 on timeout.
 wait_pid() {
-	local pid=$1 t=$2 i
+	local pid=$1 t=$2 i rc=0
 	for ((i = 0; i < t * 20; i++)); do
 		if ! kill -0 "$pid" 2>/dev/null; then
-			wait "$pid" 2>/dev/null
-			return $?
+			wait "$pid" 2>/dev/null || rc=$?
+			return "$rc"
 		fi
 		vf_sleep 0.05
 	done
@@ -121,9 +123,8 @@ wait_pid() {
 
 # stop_pid PID: end one job we started.
 stop_pid() {
-	kill "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-	return 0
+	kill "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
 }
 
 # wait_listen ROLE PROTO ADDR:PORT: until a socket listens exactly there.
@@ -420,19 +421,21 @@ topo_down() {
 		topo_diag 2>&1 || true
 	fi
 	while read -r pid; do
-		[ -n "$pid" ] && kill "$pid" 2>/dev/null
+		kill "$pid" 2>/dev/null || true
 	done <"$VF_DIR/pids"
 	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
 		[ -e "/run/netns/$ns" ] || continue
 		# Anything still running inside was started by this test.
 		for pid in $(pids_in_ns "$ns"); do
-			kill -9 "$pid" 2>/dev/null
+			kill -9 "$pid" 2>/dev/null || true
 		done
 		dels+=("netns del $ns")
 	done
-	[ ${#dels[@]} -eq 0 ] || printf '%s\n' "${dels[@]}" | ip -force -batch - 2>/dev/null
+	if [ ${#dels[@]} -gt 0 ]; then
+		printf '%s\n' "${dels[@]}" | ip -force -batch - 2>/dev/null || true
+	fi
 	while read -r pid; do
-		[ -n "$pid" ] && wait "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null || true
 	done <"$VF_DIR/pids"
 	: >"$VF_DIR/pids"
 	: >"$VF_DIR/netns"
@@ -490,6 +493,20 @@ tcp_ask() {
 # fragments: vipfwd does not forward those, by design).
 udp_send() {
 	nsxt "$1" socat -u -b 1024 "OPEN:$2" "UDP-SENDTO:$3:$4"
+}
+
+# flood ROLE NAME tcp|udp ADDR PORT: endless paced stream, 1000 bytes per
+# write (one datagram for udp) every 2 ms at most, from a bash loop: no
+# exec per packet, and light enough that a TCG VM stays responsive. Ends
+# when the connection breaks (tcp) or when killed.
+flood() {
+	bg "$1" "$2" bash -c '
+		exec {pause}<> <(:)
+		exec 3<>"/dev/$1/$2/$3" || exit 1
+		chunk=$(printf "%1000s" "")
+		while printf "%s" "$chunk" >&3; do
+			read -rt 0.002 -u "$pause" || :
+		done' flood "$3" "$4" "$5"
 }
 
 # pings ROLE ADDR [COUNT]: ICMP echo; iputils ping if installed, else
