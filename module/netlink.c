@@ -684,8 +684,14 @@ static int vipfwd_pool_apply(struct vipfwd_pool *p, struct nlattr **tb,
 
 	if (tb[VIPFWD_POOL_A_INTERVAL_MS])
 		p->interval_ms = nla_get_u32(tb[VIPFWD_POOL_A_INTERVAL_MS]);
+	/* A timeout the request did not set follows a shorter interval
+	 * down ("interval 1" alone must work with the 2 s default); one it
+	 * did set is checked against the interval.
+	 */
 	if (tb[VIPFWD_POOL_A_TIMEOUT_MS])
 		p->timeout_ms = nla_get_u32(tb[VIPFWD_POOL_A_TIMEOUT_MS]);
+	else if (p->timeout_ms > p->interval_ms)
+		p->timeout_ms = p->interval_ms;
 	if (p->timeout_ms > p->interval_ms) {
 		a = tb[VIPFWD_POOL_A_TIMEOUT_MS] ? : tb[VIPFWD_POOL_A_INTERVAL_MS];
 		NL_SET_ERR_MSG_ATTR(extack, a, "timeout must not exceed interval");

@@ -102,7 +102,7 @@ all_land() {
 	server_py
 	b1=$(backend_addr 1)
 	b2=$(backend_addr 2)
-	vipctl_lb pool add sql probe tcp 59999 interval 1 timeout 1 fall 2 rise 1
+	vipctl_lb pool add sql probe tcp 59999 interval 1 fall 2 rise 1
 	vipctl_lb backend add sql "$b1"
 	vipctl_lb backend add sql "$b2"
 	vipctl_lb frontend add "$VIP" tcp 1433 pool sql mode encap encap ipip
