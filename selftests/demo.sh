@@ -37,7 +37,12 @@ fi
 
 heading() { printf '\n%s== %s ==%s\n\n' "$bold" "$*" "$plain"; }
 say() { printf '%s\n' "$@"; }
-notice() { printf '  -> %s\n' "$@"; }
+# notice LINE...: what to look at in the output above.
+notice() {
+	printf '  -> %s\n' "$1"
+	shift
+	[ $# -eq 0 ] || printf '     %s\n' "$@"
+}
 
 # show CMD...: print the command exactly as it is run, then run it.
 show() {
@@ -135,7 +140,7 @@ show vipctl -n demo-lb frontend add 192.168.2.100 tcp 1433 pool sqlcluster mode 
 [ "$step_ok" = 1 ] && pass "configuration accepted" || fail "a vipctl command failed"
 echo
 show vipctl -n demo-lb show
-notice "The pool probes TCP port 59999 every 5 s; 11 failures in a row mark a node down." \
+notice "The pool's probe: TCP port 59999 every 5 s, 11 failures in a row mean down." \
 	"Both nodes are \"health unknown\": with a probe configured, a node gets no new" \
 	"connections until its health is known."
 if [ "$("$VIPCTL" -n demo-lb -j show | jq '[.pools[].backends[] | select(.eligible)] | length')" = 0 ]; then

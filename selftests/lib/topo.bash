@@ -98,12 +98,14 @@ vipctl_lb() { "$VIPCTL" -n "$(ns_of lb)" "$@"; }
 # --------------------------------------------------------- background jobs
 
 # bg ROLE NAME CMD...: start CMD in ROLE's namespace in the background,
-# stdout+stderr to $VF_DIR/NAME.log; its pid goes to BG_PID and to the
-# list teardown kills. fd 3 is closed so that bats does not wait for it.
+# stdout+stderr to $VF_DIR/NAME.log; its pid (CMD's own: the subshell
+# execs nsenter, which execs CMD) goes to BG_PID and to the list teardown
+# kills. fd 3 is closed so that bats does not wait for it.
 bg() {
-	local role=$1 name=$2
+	local role=$1 name=$2 ns
 	shift 2
-	nsx "$role" "$@" >"$VF_DIR/$name.log" 2>&1 3>&- &
+	ns=$(ns_of "$role")
+	(exec nsenter --net="/run/netns/$ns" "$@") >"$VF_DIR/$name.log" 2>&1 3>&- &
 	BG_PID=$!
 	echo "$BG_PID" >>"$VF_DIR/pids"
 }
@@ -129,9 +131,9 @@ stop_pid() {
 
 # wait_listen ROLE PROTO ADDR:PORT: until a socket listens exactly there.
 wait_listen() {
-	local role=$1 proto=$2 what=$3 i opt=-Hltn local_addr
+	local role=$1 proto=$2 what=$3 opt=-Hltn local_addr end=$((SECONDS + 10))
 	[ "$proto" = udp ] && opt=-Hlun
-	for ((i = 0; i < 50; i++)); do
+	while [ "$SECONDS" -le "$end" ]; do
 		# State Recv-Q Send-Q Local:Port Peer:Port
 		while read -r _ _ _ local_addr _; do
 			[ "$local_addr" = "$what" ] && return 0
@@ -143,15 +145,16 @@ wait_listen() {
 	return 1
 }
 
-# wait_until SECONDS CMD...: poll CMD until it succeeds.
+# wait_until SECONDS CMD...: poll CMD until it succeeds, for at most
+# SECONDS of wall-clock time (under TCG one poll can take seconds).
 wait_until() {
-	local t=$1 i
+	local end=$((SECONDS + $1))
 	shift
-	for ((i = 0; i < t * 10; i++)); do
+	while :; do
 		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
 		vf_sleep 0.1
 	done
-	return 1
 }
 
 # ------------------------------------------------------------- topology
