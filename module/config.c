@@ -10,14 +10,19 @@
  * What the data path sees is published with RCU (see vipfwd.h):
  *  - frontends sit in vn->frontends; SET publishes a modified copy with
  *    hlist_replace_rcu(), DEL unlinks; the old copy is freed after a grace
- *    period. The per-CPU stats move to the copy and are freed only with
- *    the last copy, i.e. on DEL.
+ *    period. The counters (struct vipfwd_counters) move to the copy; the
+ *    last copy and the frontend's flows each hold a reference.
  *  - a pool's scheduler is rebuilt after every change that can alter which
  *    backends take new flows and swapped in with rcu_replace_pointer().
  *  - a backend is unlinked, a scheduler without it is published, and only
- *    then is it handed to call_rcu(), so a reader still holding the old
- *    scheduler is finished with it before the memory goes.
- *  - a pool is freed with RCU once no frontend points to it.
+ *    then is the configuration's reference dropped, after a grace period
+ *    (vipfwd_backend_release()): a reader still holding the old scheduler
+ *    may pin a flow to it until then. The last flow frees it.
+ *  - a backend's state and health also set its flow_flags, which tell the
+ *    data path what its existing flows may do; its via is an RCU-replaced
+ *    struct vipfwd_dest, so a via change keeps the backend and its flows.
+ *  - a pool is freed with RCU once no frontend points to it, after its
+ *    backends are marked gone.
  */
 #include <linux/jhash.h>
 #include <linux/rculist.h>
@@ -164,6 +169,17 @@ int vipfwd_pool_update(struct vipfwd_net *vn, struct vipfwd_pool *pool,
 
 	lockdep_assert_held(&vn->lock);
 
+	/* Every backend must be able to own a Maglev entry once eligible;
+	 * eligibility changes (health) cannot be refused, so count them all.
+	 */
+	if (tmpl->table_size < pool->nr_backends) {
+		VIPFWD_ERR_FMT(extack, NULL,
+			       "table-size is smaller than the pool's number of backends",
+			       "table-size %u is smaller than the pool's %u backends",
+			       tmpl->table_size, pool->nr_backends);
+		return -ENOSPC;
+	}
+
 	/* The probe type decides whether health "unknown" is eligible and
 	 * the table size shapes the scheduler: rebuild when either changes.
 	 */
@@ -184,13 +200,51 @@ int vipfwd_pool_update(struct vipfwd_net *vn, struct vipfwd_pool *pool,
 	return 0;
 }
 
-static void vipfwd_backend_free_rcu(struct rcu_head *head)
+/*
+ * What the data path may do with a backend's existing flows, from its
+ * state and health (see vipfwd_flow_keep() in flow.c). Readers use
+ * READ_ONCE() and see either value.
+ */
+static void vipfwd_backend_flow_flags(struct vipfwd_backend *be)
 {
-	struct vipfwd_backend *be = container_of(head, struct vipfwd_backend,
-						 rcu);
+	u8 flags = 0;
 
-	vipfwd_stats_free(be->stats);
-	kfree(be);
+	/* A deleted backend is never updated again: no GONE to keep. */
+	if (be->state == VIPFWD_BACKEND_DISABLED)
+		flags |= VIPFWD_BE_GONE;
+	if (be->health == VIPFWD_HEALTH_DOWN)
+		flags |= VIPFWD_BE_DOWN;
+	WRITE_ONCE(be->flow_flags, flags);
+}
+
+/* The data path's copy of a via: NULL (send to the backend's address),
+ * a new struct, or ERR_PTR(-ENOMEM).
+ */
+static struct vipfwd_dest *vipfwd_dest_alloc(u8 family,
+					     const union vipfwd_addr *via)
+{
+	struct vipfwd_dest *dest;
+
+	if (!family)
+		return NULL;
+	dest = kzalloc(sizeof(*dest), GFP_KERNEL);
+	if (!dest)
+		return ERR_PTR(-ENOMEM);
+	dest->family = family;
+	dest->addr = *via;
+	return dest;
+}
+
+/* Swap the via readers see; flows stay on the same backend object. */
+static void vipfwd_backend_publish_dest(struct vipfwd_net *vn,
+					struct vipfwd_backend *be,
+					struct vipfwd_dest *dest)
+{
+	struct vipfwd_dest *old;
+
+	old = rcu_replace_pointer(be->dest, dest, lockdep_is_held(&vn->lock));
+	if (old)
+		kfree_rcu(old, rcu);
 }
 
 /* Unpublish and free a pool that no frontend uses any more. */
@@ -210,11 +264,14 @@ static void vipfwd_pool_release(struct vipfwd_net *vn, struct vipfwd_pool *pool)
 	if (old)
 		kvfree_rcu(old, rcu);
 
+	/* Backends are marked gone before the pool can go: flow dumps read
+	 * the pool name only from backends that are not.
+	 */
 	list_for_each_entry_safe(be, tmp, &pool->backends, node) {
 		list_del(&be->node);
 		pool->nr_backends--;
 		vn->nr_backends--;
-		call_rcu(&be->rcu, vipfwd_backend_free_rcu);
+		vipfwd_backend_release(be);
 	}
 	kfree_rcu(pool, rcu);
 }
@@ -282,6 +339,7 @@ struct vipfwd_backend *vipfwd_backend_create(struct vipfwd_net *vn,
 					     const struct vipfwd_backend *tmpl,
 					     struct netlink_ext_ack *extack)
 {
+	struct vipfwd_dest *dest;
 	struct vipfwd_backend *be;
 	int err;
 
@@ -302,6 +360,13 @@ struct vipfwd_backend *vipfwd_backend_create(struct vipfwd_net *vn,
 			       __stringify(VIPFWD_MAX_BACKENDS) ")");
 		return ERR_PTR(-ENOSPC);
 	}
+	if (pool->nr_backends >= pool->table_size) {
+		VIPFWD_ERR_FMT(extack, NULL,
+			       "pool is full: its table-size allows no more backends",
+			       "pool \"%s\" is full: table-size %u allows at most %u backends",
+			       pool->name, pool->table_size, pool->table_size);
+		return ERR_PTR(-ENOSPC);
+	}
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
 	if (!be)
@@ -313,8 +378,17 @@ struct vipfwd_backend *vipfwd_backend_create(struct vipfwd_net *vn,
 	}
 	vipfwd_backend_copy(be, tmpl);
 	be->pool = pool;
+	/* The configuration's reference; each flow takes its own. */
+	refcount_set(&be->ref, 1);
+	dest = vipfwd_dest_alloc(be->via_family, &be->via);
+	if (IS_ERR(dest)) {
+		err = PTR_ERR(dest);
+		goto err_stats;
+	}
+	RCU_INIT_POINTER(be->dest, dest);
 
 	list_add_tail(&be->node, &pool->backends);
+	vipfwd_backend_flow_flags(be);
 	pool->nr_backends++;
 	err = vipfwd_pool_rebuild(vn, pool);
 	if (err)
@@ -328,6 +402,8 @@ err_unlink:
 	/* Never published: the old scheduler does not know it. */
 	list_del(&be->node);
 	pool->nr_backends--;
+	kfree(rcu_dereference_protected(be->dest, true));
+err_stats:
 	vipfwd_stats_free(be->stats);
 err_free:
 	kfree(be);
@@ -347,36 +423,22 @@ struct vipfwd_backend *vipfwd_backend_update(struct vipfwd_net *vn,
 {
 	struct vipfwd_pool *pool = be->pool;
 	u8 old_tier, old_state, old_health;
-	struct vipfwd_backend *new;
+	struct vipfwd_dest *dest = NULL;
+	bool via_changed;
 	u32 old_weight;
 	int err;
 
 	lockdep_assert_held(&vn->lock);
 
-	if (tmpl->via_family != be->via_family ||
-	    (tmpl->via_family &&
-	     !vipfwd_addr_equal(tmpl->via_family, &tmpl->via, &be->via))) {
-		new = kzalloc(sizeof(*new), GFP_KERNEL);
-		if (!new)
-			return ERR_PTR(-ENOMEM);
-		vipfwd_backend_copy(new, tmpl);
-		new->family = be->family;
-		new->addr = be->addr;
-		new->pool = pool;
-		new->stats = be->stats;
-
-		list_replace(&be->node, &new->node);
-		err = vipfwd_pool_rebuild(vn, pool);
-		if (err) {
-			list_replace(&new->node, &be->node);
-			kfree(new);
-			NL_SET_ERR_MSG(extack, "out of memory rebuilding the pool's backend table");
-			return ERR_PTR(err);
-		}
-		/* The counters now belong to the new object. */
-		kfree_rcu(be, rcu);
-		vipfwd_config_changed(vn);
-		return new;
+	/* Allocated first, published last: nothing to undo on failure. */
+	via_changed = tmpl->via_family != be->via_family ||
+		      (tmpl->via_family &&
+		       !vipfwd_addr_equal(tmpl->via_family, &tmpl->via,
+					  &be->via));
+	if (via_changed) {
+		dest = vipfwd_dest_alloc(tmpl->via_family, &tmpl->via);
+		if (IS_ERR(dest))
+			return ERR_CAST(dest);
 	}
 
 	old_weight = be->weight;
@@ -393,9 +455,16 @@ struct vipfwd_backend *vipfwd_backend_update(struct vipfwd_net *vn,
 		be->tier = old_tier;
 		be->state = old_state;
 		be->health = old_health;
+		kfree(dest);
 		NL_SET_ERR_MSG(extack, "out of memory rebuilding the pool's backend table");
 		return ERR_PTR(err);
 	}
+	if (via_changed) {
+		be->via_family = tmpl->via_family;
+		be->via = tmpl->via;
+		vipfwd_backend_publish_dest(vn, be, dest);
+	}
+	vipfwd_backend_flow_flags(be);
 	vipfwd_config_changed(vn);
 	return be;
 }
@@ -421,7 +490,8 @@ int vipfwd_backend_delete(struct vipfwd_net *vn, struct vipfwd_backend *be,
 	}
 
 	vn->nr_backends--;
-	call_rcu(&be->rcu, vipfwd_backend_free_rcu);
+	/* Its flows are rescheduled; it is freed with the last of them. */
+	vipfwd_backend_release(be);
 	vipfwd_config_changed(vn);
 	return 0;
 }
@@ -436,6 +506,7 @@ void vipfwd_frontend_defaults(struct vipfwd_frontend *tmpl)
 	tmpl->idle_timeout = VIPFWD_IDLE_TIMEOUT_DEFAULT;
 	tmpl->hash = VIPFWD_HASH_5TUPLE;
 	tmpl->no_backend = VIPFWD_NO_BACKEND_DROP;
+	tmpl->on_health_down = VIPFWD_ON_HEALTH_DOWN_DEFAULT;
 }
 
 static void vipfwd_frontend_copy(struct vipfwd_frontend *dst,
@@ -455,6 +526,7 @@ static void vipfwd_frontend_copy(struct vipfwd_frontend *dst,
 	dst->no_backend = src->no_backend;
 	dst->source_family = src->source_family;
 	dst->source = src->source;
+	dst->on_health_down = src->on_health_down;
 }
 
 static bool vipfwd_frontend_key_equal(const struct vipfwd_frontend *a,
@@ -531,7 +603,8 @@ static void vipfwd_frontend_free_rcu(struct rcu_head *head)
 	struct vipfwd_frontend *fe = container_of(head, struct vipfwd_frontend,
 						  rcu);
 
-	vipfwd_stats_free(fe->stats);
+	/* Its flows may keep the counters a while longer. */
+	vipfwd_counters_put(fe->counters);
 	kfree(fe);
 }
 
@@ -561,11 +634,12 @@ struct vipfwd_frontend *vipfwd_frontend_create(struct vipfwd_net *vn,
 	fe = kzalloc(sizeof(*fe), GFP_KERNEL);
 	if (!fe)
 		return ERR_PTR(-ENOMEM);
-	fe->stats = vipfwd_stats_alloc();
-	if (!fe->stats) {
+	fe->counters = vipfwd_counters_alloc();
+	if (!fe->counters) {
 		kfree(fe);
 		return ERR_PTR(-ENOMEM);
 	}
+	fe->stats = fe->counters->pcpu;
 	vipfwd_frontend_copy(fe, tmpl);
 
 	fe->pool->users++;
@@ -595,6 +669,7 @@ struct vipfwd_frontend *vipfwd_frontend_replace(struct vipfwd_net *vn,
 		return ERR_PTR(-ENOMEM);
 	vipfwd_frontend_copy(new, tmpl);
 	/* Readers of either copy count into the same counters. */
+	new->counters = old->counters;
 	new->stats = old->stats;
 
 	if (new->pool != old->pool) {

@@ -151,6 +151,7 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 		      const struct vipfwd_frontend *fe,
 		      const struct vipfwd_backend *be)
 {
+	const struct vipfwd_dest *dest;
 	struct sk_buff *segs, *seg, *next;
 	enum vipfwd_drop_reason reason;
 	const struct iphdr *iph;
@@ -165,8 +166,10 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 	 * has no IPIP route (the IPv6 data path is a later step).
 	 */
 	memset(&fl4, 0, sizeof(fl4));
-	if (be->via_family)
-		fl4.daddr = be->via_family == AF_INET ? be->via.ip : 0;
+	/* The via can change under us (RCU-replaced): read it once. */
+	dest = rcu_dereference(be->dest);
+	if (dest)
+		fl4.daddr = dest->family == AF_INET ? dest->addr.ip : 0;
 	else
 		fl4.daddr = be->family == AF_INET ? be->addr.ip : 0;
 	if (fe->source_family)

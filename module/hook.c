@@ -14,26 +14,38 @@
  * Behaviour per packet (documented in docs/architecture.md):
  *  - namespace without frontends, not IPv4 TCP/UDP, or (PRE_ROUTING) not
  *    addressed to this host at L2: accepted untouched;
- *  - no frontend for (daddr, proto, dport): accepted untouched;
+ *  - no frontend for (daddr, proto, dport): accepted untouched, except
+ *    that in PRE_ROUTING a reply from a frontend's (VIP, port) is marked
+ *    untracked (see vipfwd_untrack_reply());
  *  - a fragment for a frontend: dropped, counted "fragment" (the ports of
  *    a non-first fragment are unknown, so only a frontend with port 0
  *    matches one);
  *  - a TCP/UDP header truncated or malformed, for a frontend: dropped,
  *    counted "malformed";
- *  - no eligible backend: dropped, counted "no backend";
+ *  - otherwise the flow table decides (vipfwd_flow_decide(): the flow's
+ *    backend, or a new pick that it then remembers);
+ *  - no eligible backend: dropped, counted "no backend"; with the
+ *    frontend's "no-backend reject", the client also gets a TCP RST or an
+ *    ICMP port unreachable, counted "rejected";
  *  - otherwise encapsulated to the chosen backend; IP options are carried
  *    inside the tunnel unchanged.
  *
  * Runs under rcu_read_lock() (netfilter holds it around every hook), which
- * is what keeps fe, fe->pool, the scheduler table and the backend alive.
+ * is what keeps fe, fe->pool, the scheduler table, the flow and the
+ * backend alive.
  */
+#include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
+#include <net/icmp.h>
 #include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
+#include <net/tcp.h>
 
 #include "vipfwd.h"
 
@@ -51,7 +63,7 @@ enum vipfwd_parse {
  * May reallocate the header: callers re-read every pointer afterwards.
  */
 static enum vipfwd_parse vipfwd_parse4(struct sk_buff *skb,
-				       struct vipfwd_tuple *t)
+				       struct vipfwd_tuple *t, u8 *tcp_flags)
 {
 	const struct iphdr *iph;
 	unsigned int ihl;
@@ -106,6 +118,10 @@ static enum vipfwd_parse vipfwd_parse4(struct sk_buff *skb,
 		thlen = th->doff * 4;
 		if (thlen < sizeof(*th) || ihl + thlen > skb->len)
 			return VIPFWD_PARSE_MALFORMED;
+		*tcp_flags = (th->syn ? VIPFWD_TCP_SYN : 0) |
+			     (th->ack ? VIPFWD_TCP_ACK : 0) |
+			     (th->fin ? VIPFWD_TCP_FIN : 0) |
+			     (th->rst ? VIPFWD_TCP_RST : 0);
 	} else {
 		if (!pskb_may_pull(skb, ihl + sizeof(struct udphdr)))
 			return VIPFWD_PARSE_MALFORMED;
@@ -114,14 +130,140 @@ static enum vipfwd_parse vipfwd_parse4(struct sk_buff *skb,
 	return VIPFWD_PARSE_OK;
 }
 
+/*
+ * A TCP RST from the VIP to the client, as the backend would have sent
+ * it (RFC 9293 3.10.7.1): it answers the client's segment, from the VIP,
+ * so the address is not ours and the route must allow any source. Never
+ * for a RST, nor for a segment whose checksum is wrong.
+ */
+static void vipfwd_send_rst(struct net *net, struct sk_buff *oldskb,
+			    unsigned int hook)
+{
+	const struct iphdr *oiph = ip_hdr(oldskb);
+	unsigned int ihl = oiph->ihl * 4;
+	const struct tcphdr *oth;
+	struct sk_buff *nskb;
+	struct tcphdr _oth, *th;
+	struct flowi4 fl4;
+	struct iphdr *iph;
+	struct rtable *rt;
+	u32 seglen;
+
+	oth = skb_header_pointer(oldskb, ihl, sizeof(_oth), &_oth);
+	if (!oth || oth->rst)
+		return;
+	if (!skb_csum_unnecessary(oldskb) &&
+	    nf_ip_checksum(oldskb, hook, ihl, IPPROTO_TCP))
+		return;
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = oiph->saddr;
+	fl4.saddr = oiph->daddr;
+	fl4.flowi4_proto = IPPROTO_TCP;
+	fl4.flowi4_flags = FLOWI_FLAG_ANYSRC;
+	fl4.flowi4_mark = oldskb->mark;
+	fl4.fl4_sport = oth->dest;
+	fl4.fl4_dport = oth->source;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+
+	nskb = alloc_skb(LL_RESERVED_SPACE(rt->dst.dev) + sizeof(*iph) +
+			 sizeof(*th), GFP_ATOMIC);
+	if (!nskb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(nskb, LL_RESERVED_SPACE(rt->dst.dev));
+	skb_reset_network_header(nskb);
+	iph = skb_put_zero(nskb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = oiph->daddr;
+	iph->daddr = oiph->saddr;
+
+	skb_set_transport_header(nskb, sizeof(*iph));
+	th = skb_put_zero(nskb, sizeof(*th));
+	th->source = oth->dest;
+	th->dest = oth->source;
+	th->doff = sizeof(*th) / 4;
+	th->rst = 1;
+	if (oth->ack) {
+		th->seq = oth->ack_seq;
+	} else {
+		seglen = oldskb->len - ihl - oth->doff * 4 + oth->syn + oth->fin;
+		th->ack = 1;
+		th->ack_seq = htonl(ntohl(oth->seq) + seglen);
+	}
+	th->check = tcp_v4_check(sizeof(*th), iph->saddr, iph->daddr,
+				 csum_partial(th, sizeof(*th), 0));
+	nskb->ip_summed = CHECKSUM_NONE;
+	nskb->protocol = htons(ETH_P_IP);
+	nskb->mark = oldskb->mark;
+	skb_dst_set(nskb, &rt->dst);
+	ip_select_ident(net, nskb, NULL);
+	/* No conntrack entry for our answer either. */
+	nf_ct_set(nskb, NULL, IP_CT_UNTRACKED);
+	/* __ip_local_out() fills in the length and the header checksum. */
+	ip_local_out(net, NULL, nskb);
+}
+
+/*
+ * ICMP port unreachable to the client. icmp_send() takes its namespace
+ * and addresses from the packet's route; in PRE_ROUTING there is none yet,
+ * so route it as the stack would (noref: the packet is dropped right
+ * after, inside this RCU section).
+ */
+static void vipfwd_send_unreach(struct sk_buff *skb, unsigned int hook)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (!skb_csum_unnecessary(skb) &&
+	    nf_ip_checksum(skb, hook, iph->ihl * 4, IPPROTO_UDP))
+		return;
+	if (!skb_dst(skb) &&
+	    (!skb->dev || ip_route_input_noref(skb, iph->daddr, iph->saddr,
+					       iph->tos, skb->dev)))
+		return;
+	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, 0);
+}
+
+/*
+ * A reply from a frontend's VIP and port that passes through this host
+ * (the backend answers a client whose path back crosses us, or a
+ * connection of this host itself): its flow is vipfwd's, so conntrack
+ * leaves it alone too. It costs a non-VIP packet one more frontend
+ * bucket lookup, by source address.
+ */
+static void vipfwd_untrack_reply(struct vipfwd_net *vn, struct sk_buff *skb,
+				 const struct vipfwd_tuple *t)
+{
+	struct vipfwd_tuple r = {
+		.family	= t->family,
+		.proto	= t->proto,
+		.sport	= t->dport,
+		.dport	= t->sport,
+		.saddr	= t->daddr,
+		.daddr	= t->saddr,
+	};
+
+	if (!skb_nfct(skb) && vipfwd_frontend_lookup_rcu(vn, &r))
+		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+}
+
 static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vipfwd_net *vn = vipfwd_net(state->net);
 	enum vipfwd_drop_reason reason;
 	const struct vipfwd_frontend *fe;
+	struct vipfwd_decision d;
 	struct vipfwd_backend *be;
 	struct vipfwd_tuple t;
+	u8 tcp_flags = 0;
 	unsigned int len;
 
 	/* A host without frontends pays for this load and nothing else. */
@@ -132,7 +274,7 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	if (state->hook == NF_INET_PRE_ROUTING && skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 
-	switch (vipfwd_parse4(skb, &t)) {
+	switch (vipfwd_parse4(skb, &t, &tcp_flags)) {
 	case VIPFWD_PARSE_OK:
 		break;
 	case VIPFWD_PARSE_IGNORE:
@@ -151,15 +293,25 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	}
 
 	fe = vipfwd_frontend_lookup_rcu(vn, &t);
-	if (!fe)
+	if (!fe) {
+		if (state->hook == NF_INET_PRE_ROUTING)
+			vipfwd_untrack_reply(vn, skb, &t);
 		return NF_ACCEPT;
+	}
 
 	/* Only encap/ipip frontends exist so far: netlink.c refuses the
 	 * others as not supported yet.
 	 */
-	be = vipfwd_sched_pick(rcu_dereference(fe->pool->sched),
-			       vipfwd_tuple_hash(&t, fe->hash));
-	if (!be) {
+	vipfwd_flow_decide(vn, fe, &t, tcp_flags, true, &d);
+	be = d.be;
+	if (unlikely(!be)) {
+		if (fe->no_backend == VIPFWD_NO_BACKEND_REJECT) {
+			if (t.proto == IPPROTO_TCP)
+				vipfwd_send_rst(state->net, skb, state->hook);
+			else
+				vipfwd_send_unreach(skb, state->hook);
+			vipfwd_count(vn, VIPFWD_CNT_REJECTED);
+		}
 		reason = VIPFWD_DROP_NO_BACKEND;
 		goto drop;
 	}

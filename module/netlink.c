@@ -134,6 +134,8 @@ static const struct nla_policy vipfwd_frontend_policy[VIPFWD_FRONTEND_A_MAX + 1]
 	[VIPFWD_FRONTEND_A_HASH] = NLA_POLICY_MAX(NLA_U8, VIPFWD_HASH_MAX),
 	[VIPFWD_FRONTEND_A_NO_BACKEND] = NLA_POLICY_MAX(NLA_U8,
 							VIPFWD_NO_BACKEND_MAX),
+	[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN] =
+		NLA_POLICY_MAX(NLA_U8, VIPFWD_ON_HEALTH_DOWN_MAX),
 	[VIPFWD_FRONTEND_A_SOURCE4] = { .type = NLA_BE32 },
 	[VIPFWD_FRONTEND_A_SOURCE6] =
 		NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
@@ -273,8 +275,10 @@ static int vipfwd_only(struct nlattr **tb, int maxtype, unsigned long allowed,
 
 /* ---- messages ---- */
 
+/* Traffic counters, new flows and the flows tracked now (@active). */
 static int vipfwd_put_stats(struct sk_buff *skb, int type,
-			    struct vipfwd_pcpu_stats __percpu *stats)
+			    struct vipfwd_pcpu_stats __percpu *stats,
+			    u64 active)
 {
 	struct nlattr *nest;
 	u64 packets, bytes;
@@ -287,6 +291,11 @@ static int vipfwd_put_stats(struct sk_buff *skb, int type,
 	if (nla_put_u64_64bit(skb, VIPFWD_STATS_A_PACKETS, packets,
 			      VIPFWD_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, VIPFWD_STATS_A_BYTES, bytes,
+			      VIPFWD_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIPFWD_STATS_A_NEW_FLOWS,
+			      vipfwd_stats_new_flows(stats),
+			      VIPFWD_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, VIPFWD_STATS_A_ACTIVE_FLOWS, active,
 			      VIPFWD_STATS_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -387,9 +396,9 @@ static int vipfwd_fill_backend(struct sk_buff *skb,
 	if (nla_put_u8(skb, VIPFWD_BACKEND_A_HEALTH, be->health) ||
 	    nla_put_u8(skb, VIPFWD_BACKEND_A_ELIGIBLE, eligible) ||
 	    nla_put_string(skb, VIPFWD_BACKEND_A_REASON, reason) ||
-	    /* no flow table yet */
-	    nla_put_u32(skb, VIPFWD_BACKEND_A_FLOWS, 0) ||
-	    vipfwd_put_stats(skb, VIPFWD_BACKEND_A_STATS, be->stats))
+	    nla_put_u32(skb, VIPFWD_BACKEND_A_FLOWS, vipfwd_backend_flows(be)) ||
+	    vipfwd_put_stats(skb, VIPFWD_BACKEND_A_STATS, be->stats,
+			     vipfwd_backend_flows(be)))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 
@@ -435,14 +444,17 @@ static int vipfwd_fill_frontend(struct sk_buff *skb,
 		goto err_cancel;
 	if (nla_put_u32(skb, VIPFWD_FRONTEND_A_IDLE_TIMEOUT, fe->idle_timeout) ||
 	    nla_put_u8(skb, VIPFWD_FRONTEND_A_HASH, fe->hash) ||
-	    nla_put_u8(skb, VIPFWD_FRONTEND_A_NO_BACKEND, fe->no_backend))
+	    nla_put_u8(skb, VIPFWD_FRONTEND_A_NO_BACKEND, fe->no_backend) ||
+	    nla_put_u8(skb, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN,
+		       fe->on_health_down))
 		goto err_cancel;
 	if (fe->source_family &&
 	    vipfwd_put_addr(skb, VIPFWD_FRONTEND_A_SOURCE4,
 			    VIPFWD_FRONTEND_A_SOURCE6, fe->source_family,
 			    &fe->source))
 		goto err_cancel;
-	if (vipfwd_put_stats(skb, VIPFWD_FRONTEND_A_STATS, fe->stats))
+	if (vipfwd_put_stats(skb, VIPFWD_FRONTEND_A_STATS, fe->stats,
+			     vipfwd_frontend_flows(fe)))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 
@@ -460,14 +472,14 @@ err_cancel:
  * Events go to the "events" group of the request's namespace, and to the
  * requester itself when it set NLM_F_ECHO (genl_notify() does both).
  */
-static bool vipfwd_event_wanted(struct vipfwd_net *vn, struct genl_info *info)
+bool vipfwd_event_wanted(struct vipfwd_net *vn, struct genl_info *info)
 {
 	return genl_has_listeners(&vipfwd_genl_family, vn->net,
 				  VIPFWD_MCGRP_EVENTS_IDX) ||
 	       (info && nlmsg_report(info->nlhdr));
 }
 
-static struct sk_buff *vipfwd_event_alloc(struct vipfwd_net *vn, gfp_t gfp)
+struct sk_buff *vipfwd_event_alloc(struct vipfwd_net *vn, gfp_t gfp)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, gfp);
 
@@ -478,8 +490,8 @@ static struct sk_buff *vipfwd_event_alloc(struct vipfwd_net *vn, gfp_t gfp)
 	return msg;
 }
 
-static void vipfwd_event_send(struct vipfwd_net *vn, struct sk_buff *msg,
-			      struct genl_info *info, gfp_t gfp)
+void vipfwd_event_send(struct vipfwd_net *vn, struct sk_buff *msg,
+		       struct genl_info *info, gfp_t gfp)
 {
 	if (!msg)
 		return;
@@ -489,6 +501,13 @@ static void vipfwd_event_send(struct vipfwd_net *vn, struct sk_buff *msg,
 	else
 		genlmsg_multicast_netns(&vipfwd_genl_family, vn->net, msg, 0,
 					VIPFWD_MCGRP_EVENTS_IDX, gfp);
+}
+
+/* A message header of the family, for the other netlink files. */
+void *vipfwd_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		      u8 cmd)
+{
+	return genlmsg_put(skb, portid, seq, &vipfwd_genl_family, flags, cmd);
 }
 
 static u32 vipfwd_event_portid(struct genl_info *info)
@@ -705,17 +724,18 @@ static int vipfwd_pool_apply(struct vipfwd_pool *p, struct nlattr **tb,
 
 	a = tb[VIPFWD_POOL_A_TABLE_SIZE];
 	if (a) {
-		if (!vipfwd_is_prime(nla_get_u32(a))) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "table-size must be a prime number");
+		/* Maglev needs a prime; below 13 entries it is no hash. */
+		if (!vipfwd_is_prime(nla_get_u32(a)) ||
+		    nla_get_u32(a) < VIPFWD_TABLE_SIZE_MIN) {
+			VIPFWD_ERR_FMT(extack, a,
+				       "table-size must be a prime number from "
+				       __stringify(VIPFWD_TABLE_SIZE_MIN) " to "
+				       __stringify(VIPFWD_TABLE_SIZE_MAX),
+				       "table-size %u is not a prime number from "
+				       __stringify(VIPFWD_TABLE_SIZE_MIN) " to "
+				       __stringify(VIPFWD_TABLE_SIZE_MAX),
+				       nla_get_u32(a));
 			return -EINVAL;
-		}
-		if (nla_get_u32(a) != VIPFWD_TABLE_SIZE_DEFAULT) {
-			NL_SET_ERR_MSG_ATTR(extack, a,
-					    "table-size other than "
-					    __stringify(VIPFWD_TABLE_SIZE_DEFAULT)
-					    " is not supported yet");
-			return -EOPNOTSUPP;
 		}
 		p->table_size = nla_get_u32(a);
 	}
@@ -904,24 +924,16 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 				    "backend-port is not supported yet (it needs mode nat)");
 		return -EOPNOTSUPP;
 	}
-	/* The default is accepted so that scripts written for the design's
-	 * command forms work today; another value would promise flow
-	 * tracking that does not exist yet.
+	/* Ranges are the policy's; existing flows pick a changed timeout
+	 * up with their next packet.
 	 */
-	a = tb[VIPFWD_FRONTEND_A_IDLE_TIMEOUT];
-	if (a && nla_get_u32(a) != VIPFWD_IDLE_TIMEOUT_DEFAULT) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "idle-timeout other than "
-				    __stringify(VIPFWD_IDLE_TIMEOUT_DEFAULT)
-				    " is not supported yet (it needs the flow table)");
-		return -EOPNOTSUPP;
-	}
-	a = tb[VIPFWD_FRONTEND_A_NO_BACKEND];
-	if (a && nla_get_u8(a) != VIPFWD_NO_BACKEND_DROP) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "no-backend reject is not supported yet");
-		return -EOPNOTSUPP;
-	}
+	if (tb[VIPFWD_FRONTEND_A_IDLE_TIMEOUT])
+		f->idle_timeout = nla_get_u32(tb[VIPFWD_FRONTEND_A_IDLE_TIMEOUT]);
+	if (tb[VIPFWD_FRONTEND_A_NO_BACKEND])
+		f->no_backend = nla_get_u8(tb[VIPFWD_FRONTEND_A_NO_BACKEND]);
+	if (tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN])
+		f->on_health_down =
+			nla_get_u8(tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN]);
 	a = tb[VIPFWD_FRONTEND_A_SOURCE6];
 	if (a) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 is not supported yet");
@@ -1541,6 +1553,7 @@ static int vipfwd_frontend_set_doit(struct sk_buff *skb,
 	tmpl.idle_timeout = fe->idle_timeout;
 	tmpl.hash = fe->hash;
 	tmpl.no_backend = fe->no_backend;
+	tmpl.on_health_down = fe->on_health_down;
 	tmpl.source_family = fe->source_family;
 	tmpl.source = fe->source;
 
@@ -1708,9 +1721,16 @@ static const u16 vipfwd_drop_attr[__VIPFWD_DROP_MAX] = {
 	[VIPFWD_DROP_TOO_BIG]		= VIPFWD_STATS_A_DROP_TOO_BIG,
 };
 
+static const u16 vipfwd_count_attr[__VIPFWD_CNT_MAX] = {
+	[VIPFWD_CNT_TABLE_FULL]		= VIPFWD_STATS_A_FLOW_TABLE_FULL,
+	[VIPFWD_CNT_RESCHEDULED]	= VIPFWD_STATS_A_RESCHEDULED,
+	[VIPFWD_CNT_REJECTED]		= VIPFWD_STATS_A_REJECTED,
+};
+
 static int vipfwd_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vipfwd_net *vn = vipfwd_net(genl_info_net(info));
+	u64 counts[__VIPFWD_CNT_MAX];
 	u64 drops[__VIPFWD_DROP_MAX];
 	struct nlattr *nest;
 	struct sk_buff *msg;
@@ -1733,6 +1753,17 @@ static int vipfwd_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 		if (nla_put_u64_64bit(msg, vipfwd_drop_attr[i], drops[i],
 				      VIPFWD_STATS_A_PAD))
 			goto err_free;
+	vipfwd_counts_sum(vn, counts);
+	for (i = 0; i < __VIPFWD_CNT_MAX; i++)
+		if (nla_put_u64_64bit(msg, vipfwd_count_attr[i], counts[i],
+				      VIPFWD_STATS_A_PAD))
+			goto err_free;
+	/* ACTIVE_FLOWS here is the namespace's tracked flows. */
+	if (nla_put_u64_64bit(msg, VIPFWD_STATS_A_FLOW_LIMIT,
+			      vipfwd_flows_limit(vn), VIPFWD_STATS_A_PAD) ||
+	    nla_put_u64_64bit(msg, VIPFWD_STATS_A_ACTIVE_FLOWS,
+			      vipfwd_flows_count(vn), VIPFWD_STATS_A_PAD))
+		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -1837,6 +1868,40 @@ static const struct genl_ops vipfwd_genl_ops[] = {
 		/* no policy: the core refuses any attribute */
 		.cmd		= VIPFWD_CMD_STATS_GET,
 		.doit		= vipfwd_stats_get_doit,
+	},
+	/* netlink_flow.c; flows are read with CAP_NET_ADMIN only */
+	{
+		.cmd		= VIPFWD_CMD_FLOW_GET,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.dumpit		= vipfwd_flow_get_dumpit,
+		.policy		= vipfwd_flow_req_policy,
+		.maxattr	= VIPFWD_A_FLOW,
+	},
+	{
+		.cmd		= VIPFWD_CMD_FLOW_FLUSH,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= vipfwd_flow_flush_doit,
+		.policy		= vipfwd_flow_req_policy,
+		.maxattr	= VIPFWD_A_FLOW,
+	},
+	{
+		.cmd		= VIPFWD_CMD_EXPLAIN,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= vipfwd_explain_doit,
+		.policy		= vipfwd_explain_req_policy,
+		.maxattr	= VIPFWD_A_EXPLAIN,
+	},
+	{
+		.cmd		= VIPFWD_CMD_SETTINGS_SET,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= vipfwd_settings_set_doit,
+		.policy		= vipfwd_settings_req_policy,
+		.maxattr	= VIPFWD_A_SETTINGS,
+	},
+	{
+		/* no policy: the core refuses any attribute */
+		.cmd		= VIPFWD_CMD_SETTINGS_GET,
+		.doit		= vipfwd_settings_get_doit,
 	},
 };
 

@@ -10,7 +10,7 @@
  *    grace period (in cleanup_net() and in unregister_pernet_subsys()
  *    alike) before calling exit, and hooks run inside rcu_read_lock(), so
  *    by the time exit runs no hook is executing for this namespace.
- *  - exit removes every object. Objects are still freed after a further
+ *  - exit removes every flow, then every object. Objects are still freed after a further
  *    grace period (the rules in vipfwd.h do not depend on the above), and
  *    the module's exit waits for those callbacks with rcu_barrier().
  */
@@ -45,13 +45,19 @@ static int __net_init vipfwd_net_init(struct net *net)
 		goto err_mutex;
 	}
 
-	/* Last: once the hooks are in, packets may look at vn. */
-	err = vipfwd_hooks_register(net);
+	err = vipfwd_flows_init(vn);
 	if (err)
 		goto err_drops;
 
+	/* Last: once the hooks are in, packets may look at vn. */
+	err = vipfwd_hooks_register(net);
+	if (err)
+		goto err_flows;
+
 	return 0;
 
+err_flows:
+	vipfwd_flows_exit(vn);
 err_drops:
 	free_percpu(vn->drops);
 	vn->drops = NULL;
@@ -68,6 +74,12 @@ static void __net_exit vipfwd_net_pre_exit(struct net *net)
 static void __net_exit vipfwd_net_exit(struct net *net)
 {
 	struct vipfwd_net *vn = vipfwd_net(net);
+
+	/* Flows first: they hold references the configuration's objects
+	 * outlive them by (either order would be safe, this one frees the
+	 * backends in one go).
+	 */
+	vipfwd_flows_exit(vn);
 
 	mutex_lock(&vn->lock);
 	vipfwd_net_flush(vn);
@@ -91,10 +103,25 @@ static struct pernet_operations vipfwd_net_ops = {
 
 int vipfwd_netns_init(void)
 {
-	return register_pernet_subsys(&vipfwd_net_ops);
+	int err;
+
+	err = vipfwd_flow_cache_init();
+	if (err)
+		return err;
+	err = register_pernet_subsys(&vipfwd_net_ops);
+	if (err)
+		vipfwd_flow_cache_exit();
+	return err;
 }
 
 void vipfwd_netns_exit(void)
 {
 	unregister_pernet_subsys(&vipfwd_net_ops);
+	/* Flows are freed by RCU callbacks, which put backends whose own
+	 * free is one more callback: wait for both generations before the
+	 * cache goes (main.c waits once more for everything else).
+	 */
+	rcu_barrier();
+	rcu_barrier();
+	vipfwd_flow_cache_exit();
 }

@@ -7,14 +7,20 @@
  * suite in tests/sched_test.c can exercise it under User-Mode Linux.
  *
  * A pool publishes an immutable struct vipfwd_sched. It lists the eligible
- * backends of the lowest tier that has any, sorted by address so that every
- * host holding the same configuration builds the same table, whatever order
- * the backends were added in. Together with a hash that uses a fixed seed
- * this makes the choice a pure function of (configuration, flow): hosts that
- * share a VIP behind ECMP pick the same backend for the same flow.
+ * backends of the lowest tier that has any, sorted by address, and the
+ * pool's weighted Maglev table over them (maglev.c): table_size entries,
+ * each naming the backend that owns it. A flow's hash scaled into the
+ * table picks the entry, so a pick costs a multiply-shift and two loads
+ * whatever the pool's size. The table depends only on the table size and
+ * the set of (address, weight) pairs, never on the order the backends were
+ * added in; together with a hash that uses a fixed seed this makes the
+ * choice a pure function of (configuration, flow): hosts that share a VIP
+ * behind ECMP pick the same backend for the same flow.
  */
+#include <linux/err.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
+#include <linux/math.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -78,16 +84,21 @@ static int vipfwd_backend_cmp(const void *a, const void *b)
  * fields read here (weight, tier, state, health) stable.
  *
  * Returns a new table (free it with kvfree(), or kvfree_rcu() once
- * published), or NULL if memory ran out. No eligible backend gives a valid
- * table with count 0.
+ * published), ERR_PTR(-EINVAL) if pool->table_size is not a valid table
+ * size, or NULL if memory ran out. No eligible backend gives a valid
+ * table with count 0 and no entries.
  */
 struct vipfwd_sched *vipfwd_sched_build(struct vipfwd_pool *pool, gfp_t gfp)
 {
+	u32 count = 0, i, size = pool->table_size;
 	struct vipfwd_backend *be;
 	struct vipfwd_sched *s;
-	u32 count = 0, total = 0, i;
 	u8 tier = U8_MAX;
-	size_t size;
+	size_t bytes;
+	int err;
+
+	if (!vipfwd_maglev_size_valid(size))
+		return ERR_PTR(-EINVAL);
 
 	/* The lowest tier holding an eligible backend takes all new flows. */
 	list_for_each_entry(be, &pool->backends, node) {
@@ -100,16 +111,22 @@ struct vipfwd_sched *vipfwd_sched_build(struct vipfwd_pool *pool, gfp_t gfp)
 		if (be->tier == tier)
 			count++;
 	}
+	if (count > VIPFWD_MAGLEV_MAX_BACKENDS)
+		return ERR_PTR(-EINVAL);
 
-	size = struct_size(s, backends, count);
-	size = size_add(size, array_size(count, sizeof(*s->cum_weight)));
-	s = kvmalloc(size, gfp);
+	bytes = struct_size(s, backends, count);
+	if (count)
+		bytes = size_add(bytes, array_size(size, sizeof(*s->table)));
+	s = kvmalloc(bytes, gfp);
 	if (!s)
 		return NULL;
 
 	s->count = count;
+	s->table_size = size;
 	s->tier = count ? tier : 0;
-	s->cum_weight = (u32 *)&s->backends[count];
+	s->table = NULL;
+	if (!count)
+		return s;
 
 	i = 0;
 	list_for_each_entry(be, &pool->backends, node) {
@@ -119,16 +136,18 @@ struct vipfwd_sched *vipfwd_sched_build(struct vipfwd_pool *pool, gfp_t gfp)
 			s->backends[i++] = be;
 	}
 
+	/* Maglev ties go to the first backend: the order must not depend on
+	 * the configuration's history.
+	 */
 	sort(s->backends, count, sizeof(s->backends[0]), vipfwd_backend_cmp,
 	     NULL);
 
-	/* At most VIPFWD_MAX_POOL_BACKENDS * VIPFWD_MAX_WEIGHT < 2^32. */
-	for (i = 0; i < count; i++) {
-		total += s->backends[i]->weight;
-		s->cum_weight[i] = total;
+	s->table = (u16 *)&s->backends[count];
+	err = vipfwd_maglev_fill(s->table, size, s->backends, count, gfp);
+	if (err) {
+		kvfree(s);
+		return err == -ENOMEM ? NULL : ERR_PTR(err);
 	}
-	s->total_weight = total;
-
 	return s;
 }
 
@@ -175,27 +194,21 @@ u32 vipfwd_tuple_hash(const struct vipfwd_tuple *t, u8 hash_mode)
 }
 
 /*
- * Weighted choice: scale the hash into [0, total_weight) and find the first
- * backend whose cumulative weight exceeds it. Safe under RCU: the table is
+ * The Maglev entry of a hash: the hash scaled into [0, table_size) by a
+ * multiply-shift (its high bits decide). Safe under RCU: the table is
  * immutable once published.
  */
+u32 vipfwd_sched_slot(const struct vipfwd_sched *sched, u32 hash)
+{
+	if (!sched)
+		return 0;
+	return reciprocal_scale(hash, sched->table_size);
+}
+
 struct vipfwd_backend *vipfwd_sched_pick(const struct vipfwd_sched *sched,
 					 u32 hash)
 {
-	u32 lo, hi, mid, point;
-
-	if (!sched || !sched->count || !sched->total_weight)
+	if (!sched || !sched->count)
 		return NULL;
-
-	point = (u32)(((u64)hash * sched->total_weight) >> 32);
-	lo = 0;
-	hi = sched->count - 1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (sched->cum_weight[mid] > point)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return sched->backends[lo];
+	return sched->backends[sched->table[vipfwd_sched_slot(sched, hash)]];
 }

@@ -12,14 +12,20 @@
  *    backend. A configuration change builds a new immutable object
  *    (frontend copy, scheduler table) and publishes it with
  *    rcu_assign_pointer(); the old one is freed after a grace period.
- *  - Backend fields the data path reads (addr, via) never change after the
- *    backend is created; weight/tier/state/health are only read by the
- *    scheduler builder under vn->lock. A backend is unlinked, a new
- *    scheduler without it is published, and only then is it freed with
- *    call_rcu(), so any reader that still holds the old table is done
- *    before the memory goes. Changing a backend's via publishes a new
- *    backend object (same counters) the same way, so a backend pointer is
- *    only stable under RCU or vn->lock.
+ *  - A backend's addr and pool never change. Its tunnel endpoint is a
+ *    small RCU-published struct vipfwd_dest (be->dest) that a via change
+ *    replaces, so the backend object itself stays: flows pinned to it
+ *    survive. weight/tier/state/health are read by the scheduler builder
+ *    under vn->lock; the data path reads only be->flow_flags (WRITE_ONCE
+ *    under vn->lock, READ_ONCE in the data path).
+ *  - A backend is reference counted (be->ref): one reference for the
+ *    configuration, one per flow pinned to it. Deleting it unlinks it,
+ *    publishes a scheduler without it, and drops the configuration's
+ *    reference only after a grace period (call_rcu), so a reader that
+ *    picked it from the old table can still take a flow reference. The
+ *    last vipfwd_backend_put() frees it after a further grace period.
+ *  - Frontend counters (struct vipfwd_counters) are shared by the copies
+ *    of a frontend across SET and referenced by its flows.
  *  - Counters are per-CPU (struct vipfwd_pcpu_stats) and are summed on dump.
  */
 #ifndef _VIPFWD_H
@@ -30,10 +36,14 @@
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <linux/in6.h>
 #include <linux/netlink.h>
 #include <net/net_namespace.h>
+#include <net/netlink.h>
 #include <uapi/linux/vipfwd.h>
 
 /* Frontend hash table: bucketed by VIP address only, so traffic to an
@@ -50,7 +60,16 @@ union vipfwd_addr {
 struct vipfwd_pcpu_stats {
 	u64_stats_t		packets;
 	u64_stats_t		bytes;
+	u64_stats_t		new_flows;
 	struct u64_stats_sync	syncp;
+};
+
+/* Namespace-wide event counters that are not drops. */
+enum vipfwd_ns_counter {
+	VIPFWD_CNT_TABLE_FULL,		/* packet forwarded untracked: table full */
+	VIPFWD_CNT_RESCHEDULED,		/* flow moved off an unusable backend */
+	VIPFWD_CNT_REJECTED,		/* no backend: RST / ICMP sent */
+	__VIPFWD_CNT_MAX,
 };
 
 /* Namespace-wide drop counters, indexed by enum vipfwd_drop_reason. */
@@ -66,37 +85,66 @@ enum vipfwd_drop_reason {
 
 struct vipfwd_pcpu_drops {
 	u64_stats_t		count[__VIPFWD_DROP_MAX];
+	u64_stats_t		events[__VIPFWD_CNT_MAX];
 	struct u64_stats_sync	syncp;
 };
 
+/* Where encapsulated packets for a backend go: its via, when set. */
+struct vipfwd_dest {
+	struct rcu_head		rcu;
+	u8			family;
+	union vipfwd_addr	addr;
+};
+
+/* be->flow_flags: what the existing flows of a backend may do. */
+#define VIPFWD_BE_GONE		0x01	/* disabled or deleted: reschedule */
+#define VIPFWD_BE_DOWN		0x02	/* health down: per frontend */
+
 struct vipfwd_backend {
 	struct list_head	node;		/* pool->backends, vn->lock */
-	struct rcu_head		rcu;
-	struct vipfwd_pool	*pool;
+	struct rcu_head		rcu;		/* release, then free */
+	struct vipfwd_pool	*pool;		/* immutable */
 	u8			family;		/* AF_INET or AF_INET6 */
 	union vipfwd_addr	addr;		/* immutable */
+	u8			flow_flags;	/* VIPFWD_BE_*, see above */
+	/* configuration view of via, under vn->lock; the data path reads
+	 * dest (NULL: send to addr)
+	 */
 	u8			via_family;	/* 0 when unset */
-	union vipfwd_addr	via;		/* immutable after publish */
+	union vipfwd_addr	via;
+	struct vipfwd_dest __rcu *dest;
 	/* read by the scheduler builder only, under vn->lock */
 	u32			weight;
 	u8			tier;
 	u8			state;		/* enum vipfwd_backend_state */
 	u8			health;		/* enum vipfwd_health */
+	refcount_t		ref;		/* configuration + flows */
 	struct vipfwd_pcpu_stats __percpu *stats;
 };
 
+/*
+ * Counters of a frontend: shared by its copies across SET and referenced
+ * by its flows, so that "active flows" is the reference count minus the
+ * configuration's own reference.
+ */
+struct vipfwd_counters {
+	refcount_t		ref;
+	struct vipfwd_pcpu_stats __percpu *pcpu;
+};
+
 /* Immutable backend chooser published by a pool; rebuilt on every change
- * that can alter which backends take new flows.
+ * that can alter which backends take new flows (sched.c, maglev.c).
  */
 struct vipfwd_sched {
 	struct rcu_head		rcu;
 	u32			count;		/* eligible backends */
-	u32			total_weight;	/* sum of their weights */
+	u32			table_size;	/* Maglev entries, the pool's */
 	u8			tier;		/* tier they belong to */
-	/* count entries, in the same allocation: cum_weight[i] is the sum
-	 * of the weights of backends[0..i], so a pick is a binary search.
+	/* table_size entries in the same allocation, NULL when count is 0:
+	 * the index into backends[] of the backend owning each entry, so a
+	 * pick is one multiply-shift and two loads.
 	 */
-	u32			*cum_weight;
+	u16			*table;
 	struct vipfwd_backend	*backends[];	/* count entries, sorted */
 };
 
@@ -137,9 +185,23 @@ struct vipfwd_frontend {
 	u8			hash;		/* enum vipfwd_hash */
 	u8			no_backend;
 	u8			source_family;	/* 0 when unset */
+	u8			on_health_down;	/* enum vipfwd_on_health_down */
 	union vipfwd_addr	source;
-	/* shared by the old and new copy across a SET; freed with the last */
-	struct vipfwd_pcpu_stats __percpu *stats;
+	/* shared by the old and new copy across a SET and by the flows */
+	struct vipfwd_counters	*counters;
+	struct vipfwd_pcpu_stats __percpu *stats;	/* counters->pcpu */
+};
+
+/*
+ * Per-namespace flow table (flow.c). The rhashtable gives RCU lookups,
+ * per-bucket locks for insert/remove and resizing in the background.
+ */
+struct vipfwd_flow_table {
+	struct rhashtable	ht;
+	u32			limit;		/* WRITE_ONCE under vn->lock */
+	bool			ready;		/* ht initialised */
+	u32			gc_bucket;	/* where the next GC run starts */
+	struct delayed_work	gc;
 };
 
 struct vipfwd_net {
@@ -152,6 +214,7 @@ struct vipfwd_net {
 	u32			nr_frontends;	/* data path reads it lock-free */
 	u32			generation;	/* bumped on change; dump consistency */
 	struct vipfwd_pcpu_drops __percpu *drops;
+	struct vipfwd_flow_table flows;
 };
 
 /* Packet key the data path hashes and looks up with. */
@@ -174,20 +237,44 @@ struct vipfwd_pcpu_stats __percpu *vipfwd_stats_alloc(void);
 void vipfwd_stats_free(struct vipfwd_pcpu_stats __percpu *stats);
 void vipfwd_stats_add(struct vipfwd_pcpu_stats __percpu *stats,
 		      unsigned int len);
+void vipfwd_stats_new_flow(struct vipfwd_pcpu_stats __percpu *stats);
 void vipfwd_stats_sum(struct vipfwd_pcpu_stats __percpu *stats,
 		      u64 *packets, u64 *bytes);
+u64 vipfwd_stats_new_flows(struct vipfwd_pcpu_stats __percpu *stats);
 void vipfwd_drop(struct vipfwd_net *vn, enum vipfwd_drop_reason reason);
 void vipfwd_drops_sum(struct vipfwd_net *vn, u64 out[__VIPFWD_DROP_MAX]);
 struct vipfwd_pcpu_drops __percpu *vipfwd_drops_alloc(void);
+void vipfwd_count(struct vipfwd_net *vn, enum vipfwd_ns_counter what);
+void vipfwd_counts_sum(struct vipfwd_net *vn, u64 out[__VIPFWD_CNT_MAX]);
+struct vipfwd_counters *vipfwd_counters_alloc(void);
+void vipfwd_counters_put(struct vipfwd_counters *c);
 
 /* sched.c: pure logic, no networking; unit-tested with KUnit */
 bool vipfwd_backend_eligible(const struct vipfwd_pool *pool,
 			     const struct vipfwd_backend *be,
 			     const char **reason);
+/* Under vn->lock. Returns a table, ERR_PTR(-EINVAL) for a bad table size,
+ * or NULL when memory ran out.
+ */
 struct vipfwd_sched *vipfwd_sched_build(struct vipfwd_pool *pool, gfp_t gfp);
 u32 vipfwd_tuple_hash(const struct vipfwd_tuple *t, u8 hash_mode);
+/* Under RCU: the Maglev entry a hash falls on, and its backend (NULL when
+ * the table has no backend). pick == backends[table[slot(hash)]].
+ */
+u32 vipfwd_sched_slot(const struct vipfwd_sched *sched, u32 hash);
 struct vipfwd_backend *vipfwd_sched_pick(const struct vipfwd_sched *sched,
 					 u32 hash);
+
+/* maglev.c: pure logic, the table behind vipfwd_sched */
+#define VIPFWD_TABLE_SIZE_MIN		13
+/* Table entries are u16 indices; VIPFWD_MAX_POOL_BACKENDS stays below. */
+#define VIPFWD_MAGLEV_MAX_BACKENDS	65535
+bool vipfwd_maglev_size_valid(u32 size);
+void vipfwd_maglev_perm(const struct vipfwd_backend *be, u32 size,
+			u32 *offset, u32 *skip);
+int vipfwd_maglev_fill(u16 *table, u32 size,
+		       struct vipfwd_backend *const *backends, u32 count,
+		       gfp_t gfp);
 
 /* config.c: object lifetime, all under vn->lock */
 int vipfwd_pool_rebuild(struct vipfwd_net *vn, struct vipfwd_pool *pool);
@@ -255,6 +342,96 @@ void vipfwd_net_flush(struct vipfwd_net *vn);
 	} while (0)
 #endif
 
+/*
+ * flow.c: the per-namespace flow table and the decision the data path
+ * makes for every packet of a frontend. vipfwd_flow_decide() is the one
+ * place that decides; EXPLAIN calls it with commit == false so that what
+ * it reports is what the data path does.
+ */
+struct vipfwd_decision {
+	struct vipfwd_backend	*be;		/* NULL: no eligible backend */
+	enum vipfwd_explain_why	why;
+	u8			tier;		/* tier of the table consulted */
+	u32			hash;		/* vipfwd_tuple_hash() */
+	u32			slot;		/* Maglev table entry consulted */
+	u32			table_size;
+	u32			idle_ms;	/* VIPFWD_WHY_FLOW only */
+};
+
+/* TCP flags the flow state machine looks at (from the TCP header). */
+#define VIPFWD_TCP_SYN		0x01
+#define VIPFWD_TCP_ACK		0x02
+#define VIPFWD_TCP_FIN		0x04
+#define VIPFWD_TCP_RST		0x08
+
+/* Caller holds rcu_read_lock(); @d->be is valid until it is dropped. */
+void vipfwd_flow_decide(struct vipfwd_net *vn,
+			const struct vipfwd_frontend *fe,
+			const struct vipfwd_tuple *t, u8 tcp_flags,
+			bool commit, struct vipfwd_decision *d);
+
+/* Which flows a dump or a flush means; an unset part matches all. */
+struct vipfwd_flow_filter {
+	bool			has_frontend;
+	u8			fe_family;
+	union vipfwd_addr	fe_vip;
+	u8			fe_proto;
+	__be16			fe_port;
+	bool			has_backend;
+	u8			be_family;
+	union vipfwd_addr	be_addr;
+};
+
+/* A snapshot of one flow, for dumps. */
+struct vipfwd_flow_info {
+	struct vipfwd_tuple	key;		/* as the hash mode keeps it */
+	u8			fe_family;
+	union vipfwd_addr	fe_vip;
+	u8			fe_proto;
+	__be16			fe_port;
+	u8			be_family;
+	union vipfwd_addr	be_addr;
+	char			pool[VIPFWD_NAME_MAX];
+	u8			state;		/* enum vipfwd_flow_state */
+	u32			idle_ms;
+	u32			expires_ms;
+};
+
+/*
+ * Walk the flows matching @filter, calling @fn for each; @fn returns 0 to
+ * go on or an error (e.g. -EMSGSIZE, skb full) to stop. *@cursor starts at
+ * 0 and is advanced past every flow @fn accepted, so calling again resumes
+ * where the last call stopped. Returns 0 when the walk is complete, the
+ * error of @fn when it stopped early. Sleeps: not for the data path.
+ */
+int vipfwd_flows_walk(struct vipfwd_net *vn,
+		      const struct vipfwd_flow_filter *filter, u64 *cursor,
+		      int (*fn)(const struct vipfwd_flow_info *info, void *arg),
+		      void *arg);
+/* Removes the matching flows; returns how many. */
+u32 vipfwd_flows_flush(struct vipfwd_net *vn,
+		       const struct vipfwd_flow_filter *filter);
+int vipfwd_flows_set_limit(struct vipfwd_net *vn, u32 limit,
+			   struct netlink_ext_ack *extack);
+u32 vipfwd_flows_limit(const struct vipfwd_net *vn);
+u32 vipfwd_flows_count(const struct vipfwd_net *vn);
+int vipfwd_flows_init(struct vipfwd_net *vn);
+void vipfwd_flows_exit(struct vipfwd_net *vn);
+/* One bounded expiry pass from where the last stopped (the GC work's
+ * body); true when it reached the end of the table.
+ */
+bool vipfwd_flows_expire(struct vipfwd_net *vn, u32 budget);
+/* The flow slab cache: module init/exit (after rcu_barrier()). */
+int vipfwd_flow_cache_init(void);
+void vipfwd_flow_cache_exit(void);
+/* Backend references (flow.c: the flows are what holds them). */
+void vipfwd_backend_put(struct vipfwd_backend *be);
+/* The configuration's reference, dropped after a grace period. */
+void vipfwd_backend_release(struct vipfwd_backend *be);
+/* Flows pinned to a backend (its references minus the configuration's). */
+u32 vipfwd_backend_flows(const struct vipfwd_backend *be);
+u32 vipfwd_frontend_flows(const struct vipfwd_frontend *fe);
+
 /* hook.c */
 int vipfwd_hooks_register(struct net *net);
 void vipfwd_hooks_unregister(struct net *net);
@@ -269,5 +446,25 @@ int vipfwd_genl_init(void);
 void vipfwd_genl_exit(void);
 void vipfwd_notify_backend(struct vipfwd_net *vn,
 			   const struct vipfwd_backend *be, u8 cmd);
+
+/* netlink.c, shared with netlink_flow.c */
+struct genl_info;
+void *vipfwd_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
+		      u8 cmd);
+bool vipfwd_event_wanted(struct vipfwd_net *vn, struct genl_info *info);
+struct sk_buff *vipfwd_event_alloc(struct vipfwd_net *vn, gfp_t gfp);
+void vipfwd_event_send(struct vipfwd_net *vn, struct sk_buff *msg,
+		       struct genl_info *info, gfp_t gfp);
+
+/* netlink_flow.c: flows, EXPLAIN and namespace settings (netlink.c ops) */
+struct netlink_callback;
+extern const struct nla_policy vipfwd_flow_req_policy[VIPFWD_A_FLOW + 1];
+extern const struct nla_policy vipfwd_explain_req_policy[VIPFWD_A_EXPLAIN + 1];
+extern const struct nla_policy vipfwd_settings_req_policy[VIPFWD_A_SETTINGS + 1];
+int vipfwd_flow_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int vipfwd_flow_flush_doit(struct sk_buff *skb, struct genl_info *info);
+int vipfwd_explain_doit(struct sk_buff *skb, struct genl_info *info);
+int vipfwd_settings_set_doit(struct sk_buff *skb, struct genl_info *info);
+int vipfwd_settings_get_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* _VIPFWD_H */

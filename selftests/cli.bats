@@ -109,6 +109,50 @@ rejects() {
 	rejects 2 'table-size.*"65536".*prime|prime.*65536' pool add p2 table-size 65536
 }
 
+@test "table-size: any prime from 13 up; the kernel refuses smaller ones" {
+	rejects 1 'table-size.*13' pool add p2 table-size 11
+	rejects 1 'table-size.*13' pool set spare table-size 7
+	vipctl_lb pool add p2 table-size 13
+	[ "$(vj '.pools[] | select(.name == "p2") | .table_size' show)" = 13 ]
+	vipctl_lb pool set p2 table-size 1048573
+	[ "$(vj '.pools[] | select(.name == "p2") | .table_size' show)" = 1048573 ]
+	# A pool in use, with backends: its table is rebuilt at the new size.
+	vipctl_lb pool set p1 table-size 251
+	[ "$(vj '.pools[] | select(.name == "p1") | .table_size' show)" = 251 ]
+	vipctl_lb pool set p1 table-size 65537
+	[ "$(vj '.pools[] | select(.name == "p1") | .table_size' show)" = 65537 ]
+}
+
+@test "table-size: never fewer entries than the pool has backends" {
+	local i
+	vipctl_lb pool add p2 table-size 13
+	for i in $(seq 1 13); do
+		vipctl_lb backend add p2 "10.0.3.$i"
+	done
+	rejects 1 'full.*table-size' backend add p2 10.0.3.14
+	vipctl_lb pool set p2 table-size 17
+	vipctl_lb backend add p2 10.0.3.14
+	rejects 1 'table-size.*smaller.*backends' pool set p2 table-size 13
+	vipctl_lb backend del p2 10.0.3.14
+	vipctl_lb pool set p2 table-size 13
+	[ "$(vj '.pools[] | select(.name == "p2") | "\(.table_size) \(.backends | length)"' show)" = "13 13" ]
+}
+
+@test "table-size: new flows are placed in a table of the pool's size (explain)" {
+	local j h m
+	vipctl_lb backend health p1 10.0.2.11 up
+	for m in 251 13 65537; do
+		vipctl_lb pool set p1 table-size "$m"
+		j=$(vipctl_lb -j explain tcp 10.0.1.1 40000 "$VIP" 1433)
+		echo "table-size $m: $j"
+		[ "$(jq -r .table_size <<<"$j")" = "$m" ]
+		[ "$(jq -r .backend <<<"$j")" = 10.0.2.11 ]
+		h=$(jq -r .hash <<<"$j")
+		# The entry is the hash's share of 2^32 scaled to the table.
+		[ "$(jq -r .table_index <<<"$j")" = $((h * m >> 32)) ]
+	done
+}
+
 @test "features not built yet are rejected as \"not supported yet\"" {
 	rejects 1 'ipv6.*not supported yet' frontend add 2001:db8::100 tcp 1433 pool p1
 	rejects 1 'ipv6.*not supported yet' backend add p1 2001:db8::11

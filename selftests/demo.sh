@@ -6,6 +6,8 @@
 # loaded and tool/vipctl built; everything happens in network namespaces
 # named demo-*, removed at the end. Exit status 0 only if every step
 # behaved as the text says.
+#
+# shellcheck disable=SC2034 # VF_* variables are read by lib/topo.bash
 
 set -uo pipefail
 
@@ -20,7 +22,7 @@ VIPCTL=${VIPCTL:-$REPO/tool/vipctl}
 VF_UL=10.0.0
 VF_NS_cl=demo-client VF_NS_lb=demo-lb VF_NS_rt=demo-router VF_NS_sw=demo-switch
 VF_NS_b1=demo-node11 VF_NS_b2=demo-node12
-# shellcheck source=lib/topo.bash
+# shellcheck source=selftests/lib/topo.bash
 . "$here/lib/topo.bash"
 VF_ID=demo
 VF_DIR=$(mktemp -d /tmp/vipfwd-demo.XXXXXX)
@@ -56,6 +58,7 @@ fail() {
 	failures=$((failures + 1))
 }
 
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	BATS_TEST_COMPLETED=1 topo_down
 	rm -rf "$VF_DIR"
@@ -137,7 +140,7 @@ show vipctl -n demo-lb backend add sqlcluster 10.0.0.11 || step_ok=0
 show vipctl -n demo-lb backend add sqlcluster 10.0.0.12 || step_ok=0
 show vipctl -n demo-lb frontend add 192.168.2.100 tcp 1433 pool sqlcluster mode encap encap ipip idle-timeout 240 ||
 	step_ok=0
-[ "$step_ok" = 1 ] && pass "configuration accepted" || fail "a vipctl command failed"
+if [ "$step_ok" = 1 ]; then pass "configuration accepted"; else fail "a vipctl command failed"; fi
 echo
 show vipctl -n demo-lb show
 notice "The pool's probe: TCP port 59999 every 5 s, 11 failures in a row mean down." \
@@ -154,11 +157,11 @@ heading "3. No health verdict yet: the VIP does not answer"
 
 got=$(ask)
 say "${got:-(no answer after 3 s)}"
-[ -z "$got" ] && pass "no answer, as expected" || fail "got an answer with no eligible node: $got"
+if [ -z "$got" ]; then pass "no answer, as expected"; else fail "got an answer with no eligible node: $got"; fi
 show vipctl -n demo-lb stats
 drops=$("$VIPCTL" -n demo-lb -j stats | jq '.drops.no_backend')
 notice "The client's packets were dropped and counted under \"no-backend\" ($drops)."
-[ "${drops:-0}" -gt 0 ] && pass "drops counted" || fail "no-backend drops not counted"
+if [ "${drops:-0}" -gt 0 ]; then pass "drops counted"; else fail "no-backend drops not counted"; fi
 
 # ---------------------------------------------------------------------------
 heading "4. Node 11 is the active node"
@@ -177,8 +180,11 @@ show vipctl -n demo-lb stats
 p11=$(backend_packets 10.0.0.11)
 p12=$(backend_packets 10.0.0.12)
 notice "Packets were counted for 10.0.0.11 ($p11) and none for 10.0.0.12 ($p12)."
-[ "${p11:-0}" -gt 0 ] && [ "${p12:-1}" -eq 0 ] && pass "only node 11 got traffic" ||
+if [ "${p11:-0}" -gt 0 ] && [ "${p12:-1}" -eq 0 ]; then
+	pass "only node 11 got traffic"
+else
 	fail "counters: 10.0.0.11=$p11 10.0.0.12=$p12"
+fi
 
 # ---------------------------------------------------------------------------
 heading "5. Failover: node 12 takes over"
@@ -196,8 +202,11 @@ show vipctl -n demo-lb stats
 q11=$(backend_packets 10.0.0.11)
 q12=$(backend_packets 10.0.0.12)
 notice "10.0.0.12's counter moved ($p12 -> $q12); 10.0.0.11's stayed at $q11."
-[ "${q12:-0}" -gt 0 ] && [ "${q11:-x}" = "$p11" ] && pass "new connections went to node 12 only" ||
+if [ "${q12:-0}" -gt 0 ] && [ "${q11:-x}" = "$p11" ]; then
+	pass "new connections went to node 12 only"
+else
 	fail "counters: 10.0.0.11 $p11 -> $q11, 10.0.0.12 $p12 -> $q12"
+fi
 
 # ---------------------------------------------------------------------------
 heading "6. The answers did not come back through the load balancer"
@@ -208,8 +217,11 @@ say "vipfwd wraps each packet in IPIP with the VIP kept inside, so the node" \
 lb_seen=$(( $(counter lb inet vip_src_pre) + $(counter lb inet vip_src_fwd) ))
 rt_seen=$(counter rt inet vip_src_fwd)
 say "  seen by demo-lb:     $lb_seen" "  seen by demo-router: $rt_seen"
-[ "$lb_seen" -eq 0 ] && [ "$rt_seen" -gt 0 ] && pass "replies took the direct path" ||
+if [ "$lb_seen" -eq 0 ] && [ "$rt_seen" -gt 0 ]; then
+	pass "replies took the direct path"
+else
 	fail "replies: lb saw $lb_seen, router $rt_seen"
+fi
 
 # ---------------------------------------------------------------------------
 if [ "$failures" = 0 ]; then

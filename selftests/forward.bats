@@ -51,13 +51,13 @@ lb_pool() {
 	# Direct server return: the replies (from the VIP) went b1 -> rt -> client,
 	# lb never saw one; lb did send IPIP packets carrying at least the payload.
 	counters_dump
-	[ "$(counter lb inet vip_src_pre)" -eq 0 ] || vf_die "a reply from the VIP entered lb"
-	[ "$(counter lb inet vip_src_fwd)" -eq 0 ] || vf_die "lb forwarded a reply from the VIP"
-	[ "$(counter rt inet vip_src_fwd)" -gt 0 ] || vf_die "no reply took the return path via rt"
-	[ "$(counter b1 netdev vip_src_out)" -gt 0 ] || vf_die "b1 sent no reply from the VIP"
-	[ "$(counter lb netdev ipip_out)" -gt 0 ] || vf_die "lb sent no IPIP packet"
-	[ "$(counter lb netdev ipip_out bytes)" -ge 262144 ] || vf_die "lb's IPIP bytes < payload"
-	[ "$(counter b1 netdev ipip_in bytes)" -ge 262144 ] || vf_die "b1 received < payload in IPIP"
+	[ "$(cnt lb inet vip_src_pre)" -eq 0 ] || vf_die "a reply from the VIP entered lb"
+	[ "$(cnt lb inet vip_src_fwd)" -eq 0 ] || vf_die "lb forwarded a reply from the VIP"
+	[ "$(cnt rt inet vip_src_fwd)" -gt 0 ] || vf_die "no reply took the return path via rt"
+	[ "$(cnt b1 netdev vip_src_out)" -gt 0 ] || vf_die "b1 sent no reply from the VIP"
+	[ "$(cnt lb netdev ipip_out)" -gt 0 ] || vf_die "lb sent no IPIP packet"
+	[ "$(cnt lb netdev ipip_out bytes)" -ge 262144 ] || vf_die "lb's IPIP bytes < payload"
+	[ "$(cnt b1 netdev ipip_in bytes)" -ge 262144 ] || vf_die "b1 received < payload in IPIP"
 
 	# vipfwd's own counters agree that it carried the payload.
 	[ "$(stat_frontend tcp 1433 bytes)" -ge 262144 ] || vf_die "frontend byte counter < payload"
@@ -82,8 +82,8 @@ lb_pool() {
 	done
 
 	counters_dump
-	[ "$(counter b1 netdev ipip_in)" -gt 0 ] || vf_die "b1 got no IPIP packet"
-	[ "$(counter b2 netdev ipip_in)" -eq 0 ] || vf_die "b2 (health down) got IPIP packets"
+	[ "$(cnt b1 netdev ipip_in)" -gt 0 ] || vf_die "b1 got no IPIP packet"
+	[ "$(cnt b2 netdev ipip_in)" -eq 0 ] || vf_die "b2 (health down) got IPIP packets"
 	[ "$(stat_backend "$b1" packets)" -gt 0 ] || vf_die "vipctl stats: b1 packets = 0"
 	[ "$(stat_backend "$b2" packets)" -eq 0 ] || vf_die "vipctl stats: b2 (down) packets > 0"
 	[ "$(vj ".pools[].backends[] | select(.addr == \"$b2\") | .health" show)" = down ]
@@ -103,8 +103,8 @@ lb_pool() {
 	[ "$status" -ne 0 ] || vf_die "connection to VIP:1434 (no frontend) succeeded"
 
 	counters_dump
-	[ "$(counter lb netdev ipip_out)" -eq 0 ] || vf_die "lb encapsulated traffic for VIP:1434"
-	[ "$(counter b1 netdev ipip_in)" -eq 0 ] || vf_die "b1 received IPIP packets"
+	[ "$(cnt lb netdev ipip_out)" -eq 0 ] || vf_die "lb encapsulated traffic for VIP:1434"
+	[ "$(cnt b1 netdev ipip_in)" -eq 0 ] || vf_die "b1 received IPIP packets"
 	! grep -q 'accepting connection' "$VF_DIR/sink-b1-1434.log" ||
 		vf_die "b1 accepted a connection on VIP:1434"
 	[ "$(stat_frontend tcp 1433 packets)" -eq 0 ] || vf_die "frontend tcp 1433 counted packets"
@@ -132,8 +132,8 @@ lb_pool() {
 	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "plain TCP to $b1 corrupted"
 
 	counters_dump
-	[ "$(counter lb netdev ipip_out)" -eq 0 ] || vf_die "lb encapsulated non-VIP traffic"
-	[ "$(counter b1 netdev ipip_in)" -eq 0 ] || vf_die "b1 received IPIP packets"
+	[ "$(cnt lb netdev ipip_out)" -eq 0 ] || vf_die "lb encapsulated non-VIP traffic"
+	[ "$(cnt b1 netdev ipip_in)" -eq 0 ] || vf_die "b1 received IPIP packets"
 	after=$(vipctl_lb -j stats)
 	[ "$before" = "$after" ] || vf_die "vipctl stats changed: $before -> $after"
 }
@@ -164,9 +164,9 @@ lb_pool() {
 	out2=$VF_DIR/received-udp1433
 	udp_sink b1 1433 "$out2"
 	udp_send cl "$p" "$VIP" 1433
-	sleep 1
+	vf_sleep 1
 	counters_dump
-	[ "$(counter lb netdev ipip_out)" -eq "$n" ] || vf_die "UDP to a tcp frontend was encapsulated"
+	[ "$(cnt lb netdev ipip_out)" -eq "$n" ] || vf_die "UDP to a tcp frontend was encapsulated"
 	[ ! -s "$out2" ] || vf_die "UDP to a tcp frontend reached the backend"
 	[ "$(stat_frontend tcp 1433 packets)" -eq 0 ] || vf_die "tcp frontend counted UDP"
 }
@@ -185,7 +185,7 @@ lb_pool() {
 	grep -E "accepting connection from AF=2 $LB_ADDR:[0-9]+ on AF=2 $VIP:1433\$" \
 		"$VF_DIR/sink-b1-1433.log" || vf_die "backend did not see lb -> VIP:1433"
 	counters_dump
-	[ "$(counter lb netdev ipip_out bytes)" -ge 65536 ] || vf_die "lb's IPIP bytes < payload"
+	[ "$(cnt lb netdev ipip_out bytes)" -ge 65536 ] || vf_die "lb's IPIP bytes < payload"
 	[ "$(stat_frontend tcp 1433 bytes)" -ge 65536 ] || vf_die "frontend byte counter < payload"
 }
 

@@ -38,13 +38,13 @@ config_and_flood() {
 	flood cl uflood udp "$VIP" 5353
 	flood lb lflood tcp "$VIP" 1433
 	LFLOOD_PID=$BG_PID
+	# Both TCP streams are established on b1, through vipfwd.
+	wait_until 20 b1_streams 2 || vf_die "b1 does not have both TCP streams"
 	wait_until 20 ipip_out_above 100 || vf_die "the floods do not go through vipfwd"
-	# Both TCP streams are established through vipfwd.
-	[ "$(nsx b1 ss -Htn state established "sport = :1433" | wc -l)" -eq 2 ] ||
-		vf_die "b1 does not have both TCP streams"
 }
 
 ipip_out_above() { [ "$(counter lb netdev ipip_out)" -gt "$1" ]; }
+b1_streams() { [ "$(nsx b1 ss -Htn state established "sport = :1433" | wc -l)" -eq "$1" ]; }
 
 @test "deleting the load balancer's namespace with configuration and traffic flowing" {
 	topo_up 1
@@ -94,18 +94,19 @@ ipip_out_above() { [ "$(counter lb netdev ipip_out)" -gt "$1" ]; }
 	[ "$n1" -eq "$n2" ] || vf_die "IPIP packets still sent after rmmod ($n1 -> $n2)"
 	dmesg_clean_since || vf_die "kernel log after rmmod"
 
-	insmod "$VIPFWD_KO" ${VIPFWD_VM_MODULE_ARGS:-} || vf_die "insmod $VIPFWD_KO failed"
+	vipfwd_load || vf_die "insmod $VIPFWD_KO failed"
 	# A new module starts empty: the configuration lived in the old one.
 	[ "$(vipctl_lb -j show | jq -c '[.frontends, .pools]')" = '[[],[]]' ] ||
 		vf_die "configuration survived the reload"
 
-	# Configured again, it forwards again: the UDP flood is still running,
-	# and a new TCP transfer arrives intact.
+	# Configured again, it forwards again: a new UDP stream, and a new TCP
+	# transfer that arrives intact.
 	vipctl_lb pool add p1
 	vipctl_lb backend add p1 "$(backend_addr 1)"
 	vipctl_lb frontend add "$VIP" udp 5353 pool p1
 	vipctl_lb frontend add "$VIP" tcp 1435 pool p1
-	wait_until 10 ipip_out_above "$n2" || vf_die "the UDP flood is not forwarded after insmod"
+	flood cl uflood2 udp "$VIP" 5353
+	wait_until 20 ipip_out_above "$((n2 + 50))" || vf_die "UDP is not forwarded after insmod"
 	p=$(payload p 65536)
 	out=$VF_DIR/received
 	tcp_sink b1 1435 "$out"

@@ -35,6 +35,11 @@ static const char *const op_names[] = {
 	[VC_SHOW] = "show",
 	[VC_STATS] = "stats",
 	[VC_MONITOR] = "monitor",
+	[VC_FLOWS] = "flows",
+	[VC_FLOWS_FLUSH] = "flows flush",
+	[VC_EXPLAIN] = "explain",
+	[VC_SET] = "set",
+	[VC_SETTINGS] = "settings",
 };
 
 const char *vipctl_op_name(enum vipctl_op op)
@@ -502,6 +507,10 @@ static int frontend_options(struct cursor *c, struct vip_frontend *f)
 			attr = VIPFWD_FRONTEND_A_NO_BACKEND;
 			tab = vip_no_backend_names;
 			u8 = &f->no_backend;
+		} else if (!strcmp(kw, "on-health-down")) {
+			attr = VIPFWD_FRONTEND_A_ON_HEALTH_DOWN;
+			tab = vip_on_health_down_names;
+			u8 = &f->on_health_down;
 		} else if (!strcmp(kw, "gue-port")) {
 			attr = VIPFWD_FRONTEND_A_GUE_PORT;
 			u16 = &f->gue_port;
@@ -598,6 +607,185 @@ static int parse_frontend(struct cursor *c, struct vipctl_req *r)
 	}
 }
 
+/* ---- flows, explain, settings ---- */
+
+static bool is_help(const char *s)
+{
+	return !strcmp(s, "help") || !strcmp(s, "-h") || !strcmp(s, "--help");
+}
+
+/* [frontend VIP PROTO PORT] [backend ADDR], in any order. */
+static int flow_filter(struct cursor *c, struct vip_flow *fl)
+{
+	const char *kw, *tok;
+	struct vip_addr a;
+	unsigned int proto;
+	uint32_t port;
+
+	while ((kw = next(c))) {
+		if (!strcmp(kw, "frontend")) {
+			if (VIP_HAS(fl, VIPFWD_FLOW_A_FRONTEND_PROTO))
+				return duplicate(c, kw);
+			tok = value(c, kw);
+			if (!tok || address(c, "VIP", tok, &a))
+				return -1;
+			vip_flow_set_fe_vip(fl, &a);
+			tok = positional(c, "PROTO");
+			if (!tok || keyword(c, "protocol", tok, vip_proto_names,
+					    &proto))
+				return -1;
+			fl->fe_proto = (uint8_t)proto;
+			VIP_SET(fl, VIPFWD_FLOW_A_FRONTEND_PROTO);
+			tok = positional(c, "PORT");
+			if (!tok || number(c, "port", tok, 0, 65535, &port))
+				return -1;
+			fl->fe_port = (uint16_t)port;
+			VIP_SET(fl, VIPFWD_FLOW_A_FRONTEND_PORT);
+		} else if (!strcmp(kw, "backend")) {
+			if (VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND4) ||
+			    VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND6))
+				return duplicate(c, kw);
+			tok = value(c, kw);
+			if (!tok || address(c, "backend", tok, &a))
+				return -1;
+			vip_flow_set_backend(fl, &a);
+		} else {
+			return unknown_keyword(c, kw);
+		}
+	}
+	return 0;
+}
+
+static const struct vip_name explain_protos[] = {
+	{ "tcp", IPPROTO_TCP },
+	{ "udp", IPPROTO_UDP },
+	{ NULL, 0 }
+};
+
+/* PROTO SRC SPORT VIP PORT, nothing after. */
+static int explain_args(struct cursor *c, struct vip_explain *x)
+{
+	const char *tok;
+	struct vip_addr a;
+	unsigned int proto;
+	uint32_t port;
+
+	tok = positional(c, "PROTO");
+	if (!tok || keyword(c, "protocol", tok, explain_protos, &proto))
+		return -1;
+	x->proto = (uint8_t)proto;
+	VIP_SET(x, VIPFWD_EXPLAIN_A_PROTO);
+	tok = positional(c, "SRC");
+	if (!tok || address(c, "source", tok, &a))
+		return -1;
+	vip_explain_set_src(x, &a);
+	tok = positional(c, "SPORT");
+	if (!tok || number(c, "source port", tok, 0, 65535, &port))
+		return -1;
+	x->sport = (uint16_t)port;
+	VIP_SET(x, VIPFWD_EXPLAIN_A_SPORT);
+	tok = positional(c, "VIP");
+	if (!tok || address(c, "VIP", tok, &a))
+		return -1;
+	if (a.family != x->src.family)
+		return vip_errf(c->e, "VIP \"%s\" and source are of different address families",
+				tok);
+	vip_explain_set_dst(x, &a);
+	tok = positional(c, "PORT");
+	if (!tok || number(c, "port", tok, 0, 65535, &port))
+		return -1;
+	x->dport = (uint16_t)port;
+	VIP_SET(x, VIPFWD_EXPLAIN_A_DPORT);
+	return no_more(c);
+}
+
+int vipctl_parse_explain_line(const char *line, struct vip_explain *x,
+			      struct vip_err *e)
+{
+	char buf[512], *argv[16], *tok, *save = NULL;
+	struct cursor c = { .e = e, .cmd = "explain" };
+	int argc = 0;
+
+	memset(x, 0, sizeof(*x));
+	if (vip_strlcpy(buf, line, sizeof(buf)))
+		return vip_errf(e, "line too long for explain");
+	for (tok = strtok_r(buf, " \t\r\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (argc == (int)VIP_ARRAY_SIZE(argv))
+			return vip_errf(e, "unexpected argument \"%s\" for explain",
+					tok);
+		argv[argc++] = tok;
+	}
+	c.argc = argc;
+	c.argv = argv;
+	return explain_args(&c, x);
+}
+
+static int parse_flows(struct cursor *c, struct vipctl_req *r)
+{
+	const char *tok = peek(c);
+
+	r->op = VC_FLOWS;
+	if (tok && !strcmp(tok, "flush")) {
+		c->i++;
+		r->op = VC_FLOWS_FLUSH;
+	}
+	c->cmd = vipctl_op_name(r->op);
+	if (c->i == c->argc - 1 && is_help(peek(c))) {
+		r->op = VC_HELP;
+		r->topic = "flows";
+		return 0;
+	}
+	return flow_filter(c, &r->flow);
+}
+
+static int parse_explain(struct cursor *c, struct vipctl_req *r)
+{
+	const char *tok = peek(c);
+
+	r->op = VC_EXPLAIN;
+	c->cmd = "explain";
+	if (c->i == c->argc - 1 && is_help(tok)) {
+		r->op = VC_HELP;
+		r->topic = "explain";
+		return 0;
+	}
+	if (tok && !strcmp(tok, "-")) {
+		c->i++;
+		r->explain_batch = true;
+		return no_more(c);
+	}
+	return explain_args(c, &r->explain);
+}
+
+static int parse_set(struct cursor *c, struct vipctl_req *r)
+{
+	struct vip_settings *st = &r->settings;
+	const char *kw, *v;
+
+	r->op = VC_SET;
+	c->cmd = "set";
+	if (c->i == c->argc - 1 && is_help(peek(c))) {
+		r->op = VC_HELP;
+		r->topic = "set";
+		return 0;
+	}
+	while ((kw = next(c))) {
+		if (strcmp(kw, "flow-limit"))
+			return unknown_keyword(c, kw);
+		if (VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT))
+			return duplicate(c, kw);
+		v = value(c, kw);
+		if (!v || number(c, kw, v, 1, VIPFWD_FLOW_LIMIT_MAX,
+				 &st->flow_limit))
+			return -1;
+		VIP_SET(st, VIPFWD_SETTINGS_A_FLOW_LIMIT);
+	}
+	if (!st->has)
+		return vip_errf(c->e, "nothing to change for set (expected flow-limit N)");
+	return 0;
+}
+
 /* ---- top level ---- */
 
 struct verb {
@@ -621,13 +809,9 @@ static const struct verb frontend_verbs[] = {
 	{ "del", VC_FRONTEND_DEL }, { "show", VC_FRONTEND_SHOW }, { NULL, 0 }
 };
 
-static bool is_help(const char *s)
-{
-	return !strcmp(s, "help") || !strcmp(s, "-h") || !strcmp(s, "--help");
-}
-
 static const char *const topics[] = {
-	"pool", "backend", "frontend", "show", "stats", "monitor", NULL
+	"pool", "backend", "frontend", "show", "stats", "flows", "explain",
+	"set", "settings", "monitor", NULL
 };
 
 static int parse_object(struct cursor *c, struct vipctl_req *r,
@@ -725,7 +909,7 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 			if (!strcmp(topics[i], tok))
 				break;
 		if (!topics[i])
-			return vip_errf(e, "unknown help topic \"%s\" (expected pool, backend, frontend, show, stats or monitor)",
+			return vip_errf(e, "unknown help topic \"%s\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings or monitor)",
 					tok);
 		r->topic = topics[i];
 		return no_more(&c);
@@ -740,6 +924,21 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		return parse_object(&c, r, "backend", backend_verbs);
 	if (!strcmp(tok, "frontend"))
 		return parse_object(&c, r, "frontend", frontend_verbs);
+	if (!strcmp(tok, "flows"))
+		return parse_flows(&c, r);
+	if (!strcmp(tok, "explain"))
+		return parse_explain(&c, r);
+	if (!strcmp(tok, "set"))
+		return parse_set(&c, r);
+	if (!strcmp(tok, "settings")) {
+		r->op = VC_SETTINGS;
+		if (c.i == argc - 1 && is_help(peek(&c))) {
+			r->op = VC_HELP;
+			r->topic = "settings";
+			return 0;
+		}
+		return no_more(&c);
+	}
 	if (!strcmp(tok, "show") || !strcmp(tok, "stats") ||
 	    !strcmp(tok, "monitor")) {
 		r->op = tok[1] == 'h' ? VC_SHOW :

@@ -30,6 +30,11 @@ enum vipctl_op {
 	VC_SHOW,
 	VC_STATS,
 	VC_MONITOR,
+	VC_FLOWS,
+	VC_FLOWS_FLUSH,
+	VC_EXPLAIN,
+	VC_SET,
+	VC_SETTINGS,
 };
 
 struct vipctl_req {
@@ -43,6 +48,10 @@ struct vipctl_req {
 	struct vip_pool pool;
 	struct vip_backend backend;
 	struct vip_frontend frontend;
+	struct vip_flow flow;		/* flows, flows flush: the filter */
+	struct vip_explain explain;	/* explain: the question */
+	bool explain_batch;		/* "explain -": questions on stdin */
+	struct vip_settings settings;	/* set */
 };
 
 /* Exit status for a usage error. */
@@ -55,6 +64,14 @@ struct vipctl_req {
  */
 int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		 struct vip_err *e);
+
+/*
+ * One "explain" question from a line of text, as typed after "explain"
+ * on the command line ("tcp 10.0.1.2 40000 192.168.2.100 1433"), for
+ * "explain -". Returns 0, or -1 with a message in e. line is not changed.
+ */
+int vipctl_parse_explain_line(const char *line, struct vip_explain *x,
+			      struct vip_err *e);
 
 /* The command words of an op, e.g. "backend add". */
 const char *vipctl_op_name(enum vipctl_op op);

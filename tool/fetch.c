@@ -66,6 +66,15 @@ static int collect_cb(struct nlmsghdr *nlh, void *arg)
 	case VIP_OBJ_STATS:
 		memcpy(slot, &o->u.stats, sizeof(o->u.stats));
 		break;
+	case VIP_OBJ_FLOW:
+		memcpy(slot, &o->u.flow, sizeof(o->u.flow));
+		break;
+	case VIP_OBJ_EXPLAIN:
+		memcpy(slot, &o->u.explain, sizeof(o->u.explain));
+		break;
+	case VIP_OBJ_SETTINGS:
+		memcpy(slot, &o->u.settings, sizeof(o->u.settings));
+		break;
 	default:
 		break;
 	}
@@ -161,6 +170,69 @@ static int fetch_stats(struct vip_nl *h, struct vip_config *cfg)
 	return err;
 }
 
+int vip_fetch_one(struct vip_nl *h, struct nl_msg *msg, enum vip_obj_type type,
+		  struct vip_obj *o)
+{
+	struct vip_vec v;
+	struct collect c = { type, &v, 0, NULL };
+	size_t size;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	switch (type) {
+	case VIP_OBJ_FLOW:
+		size = sizeof(o->u.flow);
+		break;
+	case VIP_OBJ_EXPLAIN:
+		size = sizeof(o->u.explain);
+		break;
+	case VIP_OBJ_SETTINGS:
+		size = sizeof(o->u.settings);
+		break;
+	default:
+		nlmsg_free(msg);
+		return -EINVAL;
+	}
+	vip_vec_init(&v, size);
+	err = run(h, msg, false, &c);
+	if (!err && v.n) {
+		o->type = type;
+		memcpy(&o->u, vip_vec_at(&v, 0), size);
+	}
+	vip_vec_free(&v);
+	return err;
+}
+
+int vip_fetch_flows(struct vip_nl *h, struct nl_msg *msg, struct vip_vec *out)
+{
+	struct collect c = { VIP_OBJ_FLOW, out, 0, NULL };
+
+	return run(h, msg, true, &c);
+}
+
+static int fetch_settings(struct vip_nl *h, struct vip_config *cfg)
+{
+	struct vip_obj *o = malloc(sizeof(*o));
+	int err;
+
+	if (!o)
+		return -ENOMEM;
+	err = vip_fetch_one(h, vip_nl_msg_new(h->family,
+					      VIPFWD_CMD_SETTINGS_GET, false),
+			    VIP_OBJ_SETTINGS, o);
+	/* A module without settings: show the rest. */
+	if (err == -EOPNOTSUPP) {
+		h->msg[0] = '\0';
+		err = 0;
+	}
+	if (!err && o->type == VIP_OBJ_SETTINGS) {
+		cfg->settings = o->u.settings;
+		cfg->has_settings = true;
+	}
+	free(o);
+	return err;
+}
+
 int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 	      struct vip_config *cfg)
 {
@@ -195,6 +267,11 @@ int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 	}
 	if (what & FETCH_STATS) {
 		err = fetch_stats(h, cfg);
+		if (err)
+			return err;
+	}
+	if (what & FETCH_SETTINGS) {
+		err = fetch_settings(h, cfg);
 		if (err)
 			return err;
 	}

@@ -42,8 +42,8 @@ static void append(char *buf, size_t len, const char *fmt, ...)
 /* ---- frontends ---- */
 
 enum { FC_KIND, FC_VIP, FC_PROTO, FC_PORT, FC_POOL, FC_MODE, FC_HASH,
-       FC_NOBACKEND, FC_IDLE, FC_SOURCE, FC_NCOLS };
-static const int frontend_seps[FC_NCOLS] = { 0, 1, 1, 1, 1, 2, 2, 2, 2, 2 };
+       FC_NOBACKEND, FC_IDLE, FC_SOURCE, FC_ONDOWN, FC_NCOLS };
+static const int frontend_seps[FC_NCOLS] = { 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2 };
 
 static void frontend_row(struct vip_table *t, const struct vip_frontend *fe)
 {
@@ -93,6 +93,11 @@ static void frontend_row(struct vip_table *t, const struct vip_frontend *fe)
 	if (fe->source.family && !vip_addr_is_any(&fe->source))
 		vip_table_cell(t, FC_SOURCE, "source %s",
 			       vip_addr_str(&fe->source, a));
+	if (VIP_HAS(fe, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN) &&
+	    fe->on_health_down != VIPFWD_ON_HEALTH_DOWN_DEFAULT)
+		vip_table_cell(t, FC_ONDOWN, "on-health-down %s",
+			       word(vip_on_health_down_names,
+				    fe->on_health_down, n));
 }
 
 /* ---- pools and backends ---- */
@@ -194,6 +199,21 @@ static int print_table(struct vip_table *t, FILE *f)
 	return err;
 }
 
+/* "LABEL  flow-limit L  flows N", after a blank line when sep. */
+static int human_settings_line(FILE *f, const char *label,
+			       const struct vip_settings *st, bool sep)
+{
+	if (sep)
+		fputc('\n', f);
+	fputs(label, f);
+	if (VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT))
+		fprintf(f, "  flow-limit %u", st->flow_limit);
+	if (VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_COUNT))
+		fprintf(f, "  flows %u", st->flow_count);
+	fputc('\n', f);
+	return 0;
+}
+
 int human_show(FILE *f, const struct vip_config *cfg, unsigned int what)
 {
 	struct vip_table t;
@@ -236,7 +256,12 @@ int human_show(FILE *f, const struct vip_config *cfg, unsigned int what)
 		if (!count && (what & FETCH_BACKENDS))
 			vip_table_raw(&t, "  (no backends)");
 	}
-	return print_table(&t, f);
+	if (print_table(&t, f))
+		return -1;
+	if ((what & FETCH_SETTINGS) && cfg->has_settings)
+		return human_settings_line(f, "settings", &cfg->settings,
+					   cfg->frontends.n || cfg->pools.n);
+	return 0;
 }
 
 int human_backends(FILE *f, const struct vip_config *cfg)
@@ -258,8 +283,8 @@ int human_backends(FILE *f, const struct vip_config *cfg)
 
 /* ---- stats ---- */
 
-enum { SC_KIND, SC_NAME, SC_PACKETS, SC_BYTES, SC_FLOWS, SC_NCOLS };
-static const int stats_seps[SC_NCOLS] = { 0, 1, 2, 2, 2 };
+enum { SC_KIND, SC_NAME, SC_PACKETS, SC_BYTES, SC_NEW, SC_FLOWS, SC_NCOLS };
+static const int stats_seps[SC_NCOLS] = { 0, 1, 2, 2, 2, 2 };
 
 static void counter_cell(struct vip_table *t, int col,
 			 const struct vip_counters *c, int attr)
@@ -270,11 +295,21 @@ static void counter_cell(struct vip_table *t, int col,
 		vip_table_cell(t, col, "-");
 }
 
+static void counter_word(FILE *f, const char *name,
+			 const struct vip_counters *c, int attr)
+{
+	if (VIP_HAS(c, attr))
+		fprintf(f, "  %s %" PRIu64, name, c->v[attr]);
+	else
+		fprintf(f, "  %s -", name);
+}
+
 int human_stats(FILE *f, const struct vip_config *cfg)
 {
 	struct vip_table t;
 	char a[VIP_ADDRSTRLEN], n[16];
 	const struct vip_counters *s = &cfg->stats;
+	const struct vip_settings *st = &cfg->settings;
 	size_t i;
 	int c, first = 1;
 
@@ -285,6 +320,7 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 		vip_table_row(&t);
 		vip_table_cell(&t, SC_PACKETS, "packets");
 		vip_table_cell(&t, SC_BYTES, "bytes");
+		vip_table_cell(&t, SC_NEW, "new-flows");
 		vip_table_cell(&t, SC_FLOWS, "flows");
 	}
 
@@ -298,6 +334,7 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 			       word(vip_proto_names, fe->proto, n), fe->port);
 		counter_cell(&t, SC_PACKETS, &fe->stats, VIPFWD_STATS_A_PACKETS);
 		counter_cell(&t, SC_BYTES, &fe->stats, VIPFWD_STATS_A_BYTES);
+		counter_cell(&t, SC_NEW, &fe->stats, VIPFWD_STATS_A_NEW_FLOWS);
 		counter_cell(&t, SC_FLOWS, &fe->stats,
 			     VIPFWD_STATS_A_ACTIVE_FLOWS);
 	}
@@ -310,7 +347,11 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 			       vip_addr_str(&b->addr, a));
 		counter_cell(&t, SC_PACKETS, &b->stats, VIPFWD_STATS_A_PACKETS);
 		counter_cell(&t, SC_BYTES, &b->stats, VIPFWD_STATS_A_BYTES);
-		if (VIP_HAS(b, VIPFWD_BACKEND_A_FLOWS))
+		counter_cell(&t, SC_NEW, &b->stats, VIPFWD_STATS_A_NEW_FLOWS);
+		if (VIP_HAS(&b->stats, VIPFWD_STATS_A_ACTIVE_FLOWS))
+			counter_cell(&t, SC_FLOWS, &b->stats,
+				     VIPFWD_STATS_A_ACTIVE_FLOWS);
+		else if (VIP_HAS(b, VIPFWD_BACKEND_A_FLOWS))
 			vip_table_cell(&t, SC_FLOWS, "%u", b->flows);
 		else
 			vip_table_cell(&t, SC_FLOWS, "-");
@@ -319,7 +360,8 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 		return -1;
 
 	fputs("drops:", f);
-	for (c = VIPFWD_STATS_A_DROP_NO_BACKEND; c <= VIPFWD_STATS_A_MAX; c++) {
+	for (c = VIPFWD_STATS_A_DROP_NO_BACKEND;
+	     c <= VIPFWD_STATS_A_DROP_TOO_BIG; c++) {
 		char name[32];
 		char *p;
 
@@ -333,6 +375,142 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 		first = 0;
 	}
 	fputc('\n', f);
+
+	/* The flow table: its size from the settings, else the counters. */
+	fputs("flows:", f);
+	if (cfg->has_settings && VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_COUNT))
+		fprintf(f, " %u", st->flow_count);
+	else if (VIP_HAS(s, VIPFWD_STATS_A_ACTIVE_FLOWS))
+		fprintf(f, " %" PRIu64, s->v[VIPFWD_STATS_A_ACTIVE_FLOWS]);
+	else
+		fputs(" -", f);
+	if (cfg->has_settings && VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT))
+		fprintf(f, " of limit %u", st->flow_limit);
+	else if (VIP_HAS(s, VIPFWD_STATS_A_FLOW_LIMIT))
+		fprintf(f, " of limit %" PRIu64,
+			s->v[VIPFWD_STATS_A_FLOW_LIMIT]);
+	counter_word(f, "table-full", s, VIPFWD_STATS_A_FLOW_TABLE_FULL);
+	counter_word(f, "rescheduled", s, VIPFWD_STATS_A_RESCHEDULED);
+	counter_word(f, "rejected", s, VIPFWD_STATS_A_REJECTED);
+	fputc('\n', f);
+	return 0;
+}
+
+/* ---- flows, explain, settings ---- */
+
+/* "10.0.1.2:40000", "[2001:db8::1]:80"; the address alone for port 0
+ * (a 3-tuple or 2-tuple key keeps no ports).
+ */
+static const char *endpoint(const struct vip_addr *a, uint16_t port,
+			    char *buf, size_t len)
+{
+	char s[VIP_ADDRSTRLEN];
+
+	vip_addr_str(a, s);
+	if (!port)
+		snprintf(buf, len, "%s", s);
+	else if (a->family == AF_INET6)
+		snprintf(buf, len, "[%s]:%u", s, port);
+	else
+		snprintf(buf, len, "%s:%u", s, port);
+	return buf;
+}
+
+enum { FL_PROTO, FL_SRC, FL_ARROW, FL_DST, FL_BACKEND, FL_POOL, FL_STATE,
+       FL_IDLE, FL_EXPIRES, FL_NCOLS };
+static const int flow_seps[FL_NCOLS] = { 0, 1, 1, 1, 2, 2, 2, 2, 2 };
+
+int human_flows(FILE *f, const struct vip_vec *flows)
+{
+	char a[VIP_ADDRSTRLEN + 8], n[16];
+	struct vip_table t;
+	size_t i;
+
+	vip_table_init(&t, FL_NCOLS, flow_seps);
+	for (i = 0; i < flows->n; i++) {
+		const struct vip_flow *fl = vip_vec_at(flows, i);
+
+		vip_table_row(&t);
+		vip_table_cell(&t, FL_PROTO, "%s",
+			       word(vip_proto_names, fl->proto, n));
+		vip_table_cell(&t, FL_SRC, "%s",
+			       endpoint(&fl->src, fl->sport, a, sizeof(a)));
+		vip_table_cell(&t, FL_ARROW, "->");
+		vip_table_cell(&t, FL_DST, "%s",
+			       endpoint(&fl->dst, fl->dport, a, sizeof(a)));
+		if (fl->backend.family)
+			vip_table_cell(&t, FL_BACKEND, "backend %s",
+				       vip_addr_str(&fl->backend, a));
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_POOL))
+			vip_table_cell(&t, FL_POOL, "pool %s", fl->pool);
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_STATE))
+			vip_table_cell(&t, FL_STATE, "%s",
+				       word(vip_flow_state_names, fl->state,
+					    n));
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_IDLE_MS))
+			vip_table_cell(&t, FL_IDLE, "idle %ss",
+				       vip_ms_str(fl->idle_ms, n));
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_EXPIRES_MS))
+			vip_table_cell(&t, FL_EXPIRES, "expires %ss",
+				       vip_ms_str(fl->expires_ms, n));
+	}
+	return print_table(&t, f);
+}
+
+int human_flushed(FILE *f, const struct vip_flow *reply)
+{
+	uint32_t n = reply->flushed;
+
+	fprintf(f, "%u flow%s removed\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+int human_explain(FILE *f, const struct vip_explain *x)
+{
+	char a[VIP_ADDRSTRLEN + 8], b[VIP_ADDRSTRLEN + 8], n[16];
+	const char *verdict;
+	char be[VIP_ADDRSTRLEN + 16];
+
+	if (x->backend.family) {
+		snprintf(be, sizeof(be), "backend %s",
+			 vip_addr_str(&x->backend, a));
+		verdict = be;
+	} else if (!x->fe_vip.family) {
+		verdict = "no frontend";
+	} else {
+		verdict = "no backend";
+	}
+	fprintf(f, "%s %s -> %s: %s\n", word(vip_proto_names, x->proto, n),
+		endpoint(&x->src, x->sport, a, sizeof(a)),
+		endpoint(&x->dst, x->dport, b, sizeof(b)), verdict);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_REASON))
+		fprintf(f, "  %s\n", x->reason);
+	if (!x->fe_vip.family)
+		return 0;
+	fprintf(f, "  frontend %s %s %u", vip_addr_str(&x->fe_vip, a),
+		word(vip_proto_names, x->fe_proto, n), x->fe_port);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_POOL))
+		fprintf(f, "  pool %s", x->pool);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_HASH))
+		fprintf(f, "  hash 0x%08x", x->hash);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_TIER))
+		fprintf(f, "  tier %u", x->tier);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_TABLE_INDEX))
+		fprintf(f, "  table entry %u", x->table_index);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_TABLE_SIZE))
+		fprintf(f, " of %u", x->table_size);
+	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_FLOW_IDLE_MS))
+		fprintf(f, "  flow idle %ss", vip_ms_str(x->flow_idle_ms, n));
+	fputc('\n', f);
+	return 0;
+}
+
+int human_settings(FILE *f, const struct vip_settings *st)
+{
+	if (VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT))
+		fprintf(f, "flow-limit %u\n", st->flow_limit);
+	if (VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_COUNT))
+		fprintf(f, "flows %u\n", st->flow_count);
 	return 0;
 }
 
@@ -366,6 +544,27 @@ int human_event(FILE *f, const struct vip_obj *o)
 		frontend_row(&t, &o->u.frontend);
 		fprintf(f, "%s ", ev);
 		return print_table(&t, f);
+	case VIP_OBJ_FLOW: {
+		const struct vip_flow *fl = &o->u.flow;
+		char a[VIP_ADDRSTRLEN];
+
+		fprintf(f, "%s", ev);
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_FRONTEND_PROTO))
+			fprintf(f, " frontend %s %s %u",
+				vip_addr_str(&fl->fe_vip, a),
+				word(vip_proto_names, fl->fe_proto, n),
+				fl->fe_port);
+		if (fl->backend.family)
+			fprintf(f, " backend %s",
+				vip_addr_str(&fl->backend, a));
+		if (VIP_HAS(fl, VIPFWD_FLOW_A_FLUSHED))
+			fprintf(f, "  %u flow%s removed", fl->flushed,
+				fl->flushed == 1 ? "" : "s");
+		fputc('\n', f);
+		return 0;
+	}
+	case VIP_OBJ_SETTINGS:
+		return human_settings_line(f, ev, &o->u.settings, false);
 	default:
 		fprintf(f, "%s\n", ev);
 		return 0;

@@ -75,18 +75,44 @@ static void counters(struct vip_json *j, const struct vip_counters *c,
 	      c->v[VIPFWD_STATS_A_BYTES], all);
 }
 
-/* Counters beyond packets/bytes: flows, and drops when there are any. */
-static void extra_counters(struct vip_json *j, const struct vip_counters *c)
+static bool is_drop(int attr)
+{
+	return attr >= VIPFWD_STATS_A_DROP_NO_BACKEND &&
+	       attr <= VIPFWD_STATS_A_DROP_TOO_BIG;
+}
+
+/* A counter under its name; a number this tool does not know yet too. */
+static void k_counter(struct vip_json *j, const struct vip_counters *c,
+		      int attr, bool all)
+{
+	const char *name = vip_name_str(vip_counter_names, (unsigned int)attr);
+	char buf[32];
+
+	if (!name) {
+		snprintf(buf, sizeof(buf), "counter_%d", attr);
+		name = buf;
+	}
+	k_u64(j, name, VIP_HAS(c, attr), c->v[attr], all);
+}
+
+/*
+ * Counters beyond packets/bytes: new/active flows (null when all is set
+ * and the kernel did not say), the other counters the kernel sent, and
+ * drops when there are any.
+ */
+static void extra_counters(struct vip_json *j, const struct vip_counters *c,
+			   bool all)
 {
 	int i;
 	bool drops = false;
 
 	for (i = VIPFWD_STATS_A_NEW_FLOWS; i <= VIPFWD_STATS_A_ACTIVE_FLOWS; i++)
+		k_counter(j, c, i, all);
+	for (i = VIPFWD_STATS_A_DROP_TOO_BIG + 1; i <= VIPFWD_STATS_A_MAX; i++)
 		if (VIP_HAS(c, i))
-			vip_json_ku64(j, vip_name_str(vip_counter_names, i),
-				      c->v[i]);
+			k_counter(j, c, i, false);
 	for (i = VIPFWD_STATS_A_DROP_NO_BACKEND; i <= VIPFWD_STATS_A_MAX; i++) {
-		if (!VIP_HAS(c, i))
+		if (!VIP_HAS(c, i) || !is_drop(i))
 			continue;
 		if (!drops) {
 			vip_json_key(j, "drops");
@@ -116,6 +142,8 @@ static void frontend_fields(struct vip_json *j, const struct vip_frontend *fe,
 	k_word(j, "no_backend", H(NO_BACKEND), vip_no_backend_names,
 	       fe->no_backend, all);
 	k_addr(j, "source", &fe->source, all, true);
+	k_word(j, "on_health_down", H(ON_HEALTH_DOWN), vip_on_health_down_names,
+	       fe->on_health_down, all);
 	if (all || H(STATS))
 		counters(j, &fe->stats, all);
 #undef H
@@ -208,6 +236,16 @@ void json_pool(struct vip_json *j, const struct vip_pool *p,
 	vip_json_obj_close(j);
 }
 
+static void settings_obj(struct vip_json *j, const struct vip_settings *st)
+{
+	vip_json_obj_open(j);
+	k_u64(j, "flow_limit", VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT),
+	      st->flow_limit, true);
+	k_u64(j, "flow_count", VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_COUNT),
+	      st->flow_count, true);
+	vip_json_obj_close(j);
+}
+
 void json_show(FILE *f, const struct vip_config *cfg, unsigned int what)
 {
 	struct vip_json j;
@@ -230,6 +268,10 @@ void json_show(FILE *f, const struct vip_config *cfg, unsigned int what)
 				  (what & FETCH_BACKENDS) ? &cfg->backends :
 							    NULL, true);
 		vip_json_arr_close(&j);
+	}
+	if ((what & FETCH_SETTINGS) && cfg->has_settings) {
+		vip_json_key(&j, "settings");
+		settings_obj(&j, &cfg->settings);
 	}
 	vip_json_obj_close(&j);
 	fputc('\n', f);
@@ -273,7 +315,7 @@ void json_stats(FILE *f, const struct vip_config *cfg)
 		k_str(&j, "pool", VIP_HAS(fe, VIPFWD_FRONTEND_A_POOL), fe->pool,
 		      true);
 		counters(&j, &fe->stats, true);
-		extra_counters(&j, &fe->stats);
+		extra_counters(&j, &fe->stats, true);
 		vip_json_obj_close(&j);
 	}
 	vip_json_arr_close(&j);
@@ -281,14 +323,23 @@ void json_stats(FILE *f, const struct vip_config *cfg)
 	vip_json_arr_open(&j);
 	for (i = 0; i < cfg->backends.n; i++) {
 		const struct vip_backend *b = vip_vec_at(&cfg->backends, i);
+		struct vip_counters bc = b->stats;
 
+		/* Active flows: the backend's flow count when the counters
+		 * do not have them.
+		 */
+		if (!VIP_HAS(&bc, VIPFWD_STATS_A_ACTIVE_FLOWS) &&
+		    VIP_HAS(b, VIPFWD_BACKEND_A_FLOWS)) {
+			bc.v[VIPFWD_STATS_A_ACTIVE_FLOWS] = b->flows;
+			VIP_SET(&bc, VIPFWD_STATS_A_ACTIVE_FLOWS);
+		}
 		vip_json_obj_open(&j);
 		vip_json_kstr(&j, "pool", b->pool);
 		vip_json_kstr(&j, "addr", vip_addr_str(&b->addr, a));
-		counters(&j, &b->stats, true);
+		counters(&j, &bc, true);
 		k_u64(&j, "flows", VIP_HAS(b, VIPFWD_BACKEND_A_FLOWS), b->flows,
 		      true);
-		extra_counters(&j, &b->stats);
+		extra_counters(&j, &bc, true);
 		vip_json_obj_close(&j);
 	}
 	vip_json_arr_close(&j);
@@ -299,11 +350,128 @@ void json_stats(FILE *f, const struct vip_config *cfg)
 				      s->v[c]);
 	vip_json_key(&j, "drops");
 	vip_json_obj_open(&j);
-	for (c = VIPFWD_STATS_A_DROP_NO_BACKEND; c <= VIPFWD_STATS_A_MAX; c++)
+	for (c = VIPFWD_STATS_A_DROP_NO_BACKEND;
+	     c <= VIPFWD_STATS_A_DROP_TOO_BIG; c++)
 		vip_json_ku64(&j, vip_name_str(vip_counter_names, c),
 			      VIP_HAS(s, c) ? s->v[c] : 0);
 	vip_json_obj_close(&j);
+	/* The flow table: size and limit from the settings, else from the
+	 * counters; null when the kernel keeps no flow table.
+	 */
+	if (cfg->has_settings &&
+	    VIP_HAS(&cfg->settings, VIPFWD_SETTINGS_A_FLOW_COUNT))
+		vip_json_ku64(&j, "flow_count", cfg->settings.flow_count);
+	else
+		k_u64(&j, "flow_count", VIP_HAS(s, VIPFWD_STATS_A_ACTIVE_FLOWS),
+		      s->v[VIPFWD_STATS_A_ACTIVE_FLOWS], true);
+	if (cfg->has_settings &&
+	    VIP_HAS(&cfg->settings, VIPFWD_SETTINGS_A_FLOW_LIMIT))
+		vip_json_ku64(&j, "flow_limit", cfg->settings.flow_limit);
+	else
+		k_counter(&j, s, VIPFWD_STATS_A_FLOW_LIMIT, true);
+	k_counter(&j, s, VIPFWD_STATS_A_FLOW_TABLE_FULL, true);
+	k_counter(&j, s, VIPFWD_STATS_A_RESCHEDULED, true);
+	k_counter(&j, s, VIPFWD_STATS_A_REJECTED, true);
 	vip_json_obj_close(&j);
+	fputc('\n', f);
+}
+
+/* {"vip","proto","port"} of a frontend key, or null. */
+static void frontend_key(struct vip_json *j, const char *key,
+			 const struct vip_addr *vip, bool has_proto,
+			 uint8_t proto, bool has_port, uint16_t port, bool all)
+{
+	if (!want(j, key, vip->family != 0, all))
+		return;
+	vip_json_obj_open(j);
+	k_addr(j, "vip", vip, true, false);
+	k_word(j, "proto", has_proto, vip_proto_names, proto, true);
+	k_u64(j, "port", has_port, port, true);
+	vip_json_obj_close(j);
+}
+
+static void flow_fields(struct vip_json *j, const struct vip_flow *fl,
+			bool all)
+{
+#define H(a) VIP_HAS(fl, VIPFWD_FLOW_A_##a)
+	k_word(j, "proto", H(PROTO), vip_proto_names, fl->proto, all);
+	k_addr(j, "src", &fl->src, all, false);
+	k_u64(j, "sport", H(SPORT), fl->sport, all);
+	k_addr(j, "dst", &fl->dst, all, false);
+	k_u64(j, "dport", H(DPORT), fl->dport, all);
+	frontend_key(j, "frontend", &fl->fe_vip, H(FRONTEND_PROTO),
+		     fl->fe_proto, H(FRONTEND_PORT), fl->fe_port, all);
+	k_addr(j, "backend", &fl->backend, all, false);
+	k_str(j, "pool", H(POOL), fl->pool, all);
+	k_word(j, "state", H(STATE), vip_flow_state_names, fl->state, all);
+	k_ms(j, "idle", H(IDLE_MS), fl->idle_ms, all);
+	k_ms(j, "expires", H(EXPIRES_MS), fl->expires_ms, all);
+	if (H(FLUSHED))
+		vip_json_ku64(j, "flushed", fl->flushed);
+#undef H
+}
+
+void json_flows(FILE *f, const struct vip_vec *flows)
+{
+	struct vip_json j;
+	size_t i;
+
+	vip_json_init(&j, f);
+	vip_json_arr_open(&j);
+	for (i = 0; i < flows->n; i++) {
+		vip_json_obj_open(&j);
+		flow_fields(&j, vip_vec_at(flows, i), true);
+		vip_json_obj_close(&j);
+	}
+	vip_json_arr_close(&j);
+	fputc('\n', f);
+}
+
+void json_flushed(FILE *f, const struct vip_flow *reply)
+{
+	struct vip_json j;
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	vip_json_ku64(&j, "flushed", reply->flushed);
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+}
+
+void json_explain(FILE *f, const struct vip_explain *x)
+{
+#define H(a) VIP_HAS(x, VIPFWD_EXPLAIN_A_##a)
+	struct vip_json j;
+
+	vip_json_init(&j, f);
+	vip_json_obj_open(&j);
+	k_word(&j, "proto", H(PROTO), vip_proto_names, x->proto, true);
+	k_addr(&j, "src", &x->src, true, false);
+	k_u64(&j, "sport", H(SPORT), x->sport, true);
+	k_addr(&j, "dst", &x->dst, true, false);
+	k_u64(&j, "dport", H(DPORT), x->dport, true);
+	frontend_key(&j, "frontend", &x->fe_vip, H(FRONTEND_PROTO),
+		     x->fe_proto, H(FRONTEND_PORT), x->fe_port, true);
+	k_str(&j, "pool", H(POOL), x->pool, true);
+	k_addr(&j, "backend", &x->backend, true, false);
+	k_word(&j, "why", H(WHY), vip_why_names, x->why, true);
+	k_str(&j, "reason", H(REASON), x->reason, true);
+	k_u64(&j, "tier", H(TIER), x->tier, true);
+	k_u64(&j, "hash", H(HASH), x->hash, true);
+	k_u64(&j, "table_index", H(TABLE_INDEX), x->table_index, true);
+	k_u64(&j, "table_size", H(TABLE_SIZE), x->table_size, true);
+	k_ms(&j, "flow_idle", H(FLOW_IDLE_MS), x->flow_idle_ms, true);
+	vip_json_obj_close(&j);
+	fputc('\n', f);
+#undef H
+}
+
+void json_settings(FILE *f, const struct vip_settings *st)
+{
+	struct vip_json j;
+
+	vip_json_init(&j, f);
+	settings_obj(&j, st);
 	fputc('\n', f);
 }
 
@@ -331,7 +499,18 @@ void json_event(FILE *f, const struct vip_obj *o)
 		break;
 	case VIP_OBJ_STATS:
 		counters(&j, &o->u.stats, false);
-		extra_counters(&j, &o->u.stats);
+		extra_counters(&j, &o->u.stats, false);
+		break;
+	case VIP_OBJ_FLOW:
+		flow_fields(&j, &o->u.flow, false);
+		break;
+	case VIP_OBJ_SETTINGS:
+		k_u64(&j, "flow_limit",
+		      VIP_HAS(&o->u.settings, VIPFWD_SETTINGS_A_FLOW_LIMIT),
+		      o->u.settings.flow_limit, false);
+		k_u64(&j, "flow_count",
+		      VIP_HAS(&o->u.settings, VIPFWD_SETTINGS_A_FLOW_COUNT),
+		      o->u.settings.flow_count, false);
 		break;
 	default:
 		break;

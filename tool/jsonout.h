@@ -25,8 +25,16 @@ void json_backend(struct vip_json *j, const struct vip_backend *b,
 void json_show(FILE *f, const struct vip_config *cfg, unsigned int what);
 /* {"backends":[...]} */
 void json_backends(FILE *f, const struct vip_config *cfg);
-/* {"frontends":[...],"backends":[...],"drops":{...}} */
+/* {"frontends":[...],"backends":[...],"drops":{...},"flow_count",...} */
 void json_stats(FILE *f, const struct vip_config *cfg);
+/* [{"proto","src","sport","dst","dport","frontend":{...},"backend",...}] */
+void json_flows(FILE *f, const struct vip_vec *flows);
+/* {"flushed":N} */
+void json_flushed(FILE *f, const struct vip_flow *reply);
+/* {"proto",...,"frontend","backend","why","reason",...}, one line */
+void json_explain(FILE *f, const struct vip_explain *x);
+/* {"flow_limit":L,"flow_count":N} */
+void json_settings(FILE *f, const struct vip_settings *st);
 /* {"event":"backend_set",<the object's keys>} */
 void json_event(FILE *f, const struct vip_obj *o);
 

@@ -40,6 +40,8 @@ struct target {
 	uint64_t when;		/* next probe, or timeout of the running one */
 	uint64_t started;	/* when the running/last probe started */
 	size_t hidx;		/* position in the heap */
+	size_t tidx;		/* position in prober.t */
+	struct target *hnext;	/* next in its hash bucket */
 	bool stale;		/* not seen in the latest dump */
 	bool done;		/* --once: has its result */
 	uint32_t elapsed_ms;	/* --once: duration of the probe */
@@ -56,6 +58,8 @@ struct prober {
 	size_t n, cap;
 	struct target **heap;	/* min-heap on ->when, hn entries */
 	size_t hn;
+	struct target **hash;	/* (pool, addr) -> target, chained */
+	size_t hsize;		/* buckets, a power of two, >= n */
 	uint64_t rnd;
 	size_t pending;		/* --once: probes without a result */
 	bool resync;
@@ -183,15 +187,82 @@ static void reschedule(struct prober *p, struct target *t, uint64_t when)
 
 /* ---- targets ---- */
 
+/*
+ * An index on (pool, address): events name a backend by both, and with
+ * ten thousand targets a linear search per event (or per backend of a
+ * dump) would cost more than all the probes.
+ */
+static size_t target_hash(const char *pool, const struct vip_addr *addr)
+{
+	const unsigned char *c = (const unsigned char *)&addr->u;
+	size_t len = addr->family == AF_INET6 ? sizeof(addr->u.v6) :
+		     sizeof(addr->u.v4);
+	uint64_t h = 14695981039346656037ULL;	/* FNV-1a */
+	size_t i;
+
+	for (; *pool; pool++)
+		h = (h ^ (unsigned char)*pool) * 1099511628211ULL;
+	for (i = 0; i < len; i++)
+		h = (h ^ c[i]) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct target **bucket(struct prober *p, const char *pool,
+			      const struct vip_addr *addr)
+{
+	return &p->hash[target_hash(pool, addr) & (p->hsize - 1)];
+}
+
+static void hash_insert(struct prober *p, struct target *t)
+{
+	struct target **b = bucket(p, t->pool, &t->addr);
+
+	t->hnext = *b;
+	*b = t;
+}
+
+static void hash_remove(struct prober *p, struct target *t)
+{
+	struct target **b = bucket(p, t->pool, &t->addr);
+
+	for (; *b; b = &(*b)->hnext)
+		if (*b == t) {
+			*b = t->hnext;
+			return;
+		}
+}
+
+/* Grows the index to at least want buckets; -1 when out of memory. */
+static int hash_grow(struct prober *p, size_t want)
+{
+	struct target **nh;
+	size_t size = p->hsize ? p->hsize : 64, i;
+
+	while (size < want)
+		size *= 2;
+	if (size == p->hsize)
+		return 0;
+	nh = calloc(size, sizeof(*nh));
+	if (!nh)
+		return -1;
+	free(p->hash);
+	p->hash = nh;
+	p->hsize = size;
+	for (i = 0; i < p->n; i++)
+		hash_insert(p, p->t[i]);
+	return 0;
+}
+
 static struct target *find_target(struct prober *p, const char *pool,
 				  const struct vip_addr *addr)
 {
-	size_t i;
+	struct target *t;
 
-	for (i = 0; i < p->n; i++)
-		if (vip_addr_equal(&p->t[i]->addr, addr) &&
-		    !strcmp(p->t[i]->pool, pool))
-			return p->t[i];
+	if (!p->hsize)
+		return NULL;
+	for (t = *bucket(p, pool, addr); t; t = t->hnext)
+		if (vip_addr_equal(&t->addr, addr) && !strcmp(t->pool, pool))
+			return t;
 	return NULL;
 }
 
@@ -264,6 +335,8 @@ static struct target *add_target(struct prober *p, const struct vip_pool *pl,
 		p->heap = nh;
 		p->cap = cap;
 	}
+	if (hash_grow(p, p->n + 1))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
@@ -277,7 +350,9 @@ static struct target *add_target(struct prober *p, const struct vip_pool *pl,
 		      b->health : VIPFWD_HEALTH_UNKNOWN);
 	t->run.fd = -1;
 	t->hidx = SIZE_MAX;
+	t->tidx = p->n;
 	p->t[p->n++] = t;
+	hash_insert(p, t);
 	reschedule(p, t, first_when(p, t));
 	if (p->o->once)
 		p->pending++;
@@ -290,19 +365,10 @@ static void del_target(struct prober *p, size_t i)
 
 	probe_abort(&t->run);	/* close() also drops it from epoll */
 	heap_remove(p, t);
+	hash_remove(p, t);
 	p->t[i] = p->t[--p->n];
+	p->t[i]->tidx = i;
 	free(t);
-}
-
-static void del_target_ptr(struct prober *p, struct target *t)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->t[i] == t) {
-			del_target(p, i);
-			return;
-		}
 }
 
 /* ---- kernel ---- */
@@ -428,7 +494,7 @@ static int event_cb(struct nlmsghdr *nlh, void *arg)
 		if (o->cmd == VIPFWD_CMD_BACKEND_DEL) {
 			if (t) {
 				logmsg("pool %s backend %s: removed", b->pool, a);
-				del_target_ptr(p, t);
+				del_target(p, t->tidx);
 			}
 		} else if (!t) {
 			pl = find_pool(p, b->pool);
@@ -644,6 +710,8 @@ static int report(struct prober *p)
 	size_t i;
 
 	qsort(p->t, p->n, sizeof(*p->t), by_pool_addr);
+	for (i = 0; i < p->n; i++)
+		p->t[i]->tidx = i;
 	vip_json_init(&j, stdout);
 	if (p->o->json)
 		vip_json_arr_open(&j);
@@ -780,6 +848,7 @@ out:
 		del_target(&p, p.n - 1);
 	free(p.t);
 	free(p.heap);
+	free(p.hash);
 	vip_vec_free(&p.pools);
 	if (p.sigfd >= 0)
 		close(p.sigfd);

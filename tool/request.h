@@ -7,7 +7,9 @@
 #include "args.h"
 
 /*
- * The netlink message for a change command (add, set, del, health) of
+ * The netlink message for a change command (add, set, del, health, set
+ * flow-limit, flows flush), the flows dump, an explain question
+ * (r->explain; one per message in batch mode) or the settings read, of
  * family; NULL for other ops or when out of memory. No socket involved,
  * so the encoding is unit-tested.
  */

@@ -33,14 +33,34 @@ static const char frontend[] =
 "    FRONTEND-OPTIONS: [mode encap|nat] [encap ipip|gue] [gue-port N]\n"
 "                      [backend-port N] [idle-timeout S]\n"
 "                      [hash 5tuple|3tuple|2tuple] [no-backend drop|reject]\n"
-"                      [source ADDR|none]\n";
+"                      [source ADDR|none]\n"
+"                      [on-health-down default|keep|reschedule]\n";
 
 static const char show[] =
-"  vipctl show               pools with their backends, and frontends\n";
+"  vipctl show               pools with their backends, frontends, settings\n";
 
 static const char stats[] =
-"  vipctl stats              packets and bytes per frontend and backend,\n"
-"                            drops by reason\n";
+"  vipctl stats              packets, bytes, new and active flows per frontend\n"
+"                            and backend; drops by reason; the flow table\n";
+
+static const char flows[] =
+"  vipctl flows [frontend VIP PROTO PORT] [backend ADDR]\n"
+"                            the tracked flows (all, or those selected)\n"
+"  vipctl flows flush [frontend VIP PROTO PORT] [backend ADDR]\n"
+"                            forget them; their next packets are new flows\n";
+
+static const char explain[] =
+"  vipctl explain PROTO SRC SPORT VIP PORT\n"
+"                            which backend such a packet gets now, and why\n"
+"  vipctl explain -          the same for each \"PROTO SRC SPORT VIP PORT\"\n"
+"                            line of stdin\n"
+"    PROTO: tcp | udp\n";
+
+static const char set[] =
+"  vipctl set flow-limit N   flows tracked per namespace (1..67108864)\n";
+
+static const char settings[] =
+"  vipctl settings           the namespace settings and the flow count\n";
 
 static const char monitor[] =
 "  vipctl monitor            print configuration and health events until\n"
@@ -64,7 +84,9 @@ void vipctl_usage(FILE *f, const char *topic)
 	} parts[] = {
 		{ "pool", pool }, { "backend", backend },
 		{ "frontend", frontend }, { "show", show },
-		{ "stats", stats }, { "monitor", monitor },
+		{ "stats", stats }, { "flows", flows },
+		{ "explain", explain }, { "set", set },
+		{ "settings", settings }, { "monitor", monitor },
 	};
 	size_t i;
 

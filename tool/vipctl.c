@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -75,10 +76,12 @@ static int show(const struct vipctl_req *r, struct vip_nl *h)
 		what = FETCH_FRONTENDS;
 		break;
 	case VC_STATS:
-		what = FETCH_FRONTENDS | FETCH_BACKENDS | FETCH_STATS;
+		what = FETCH_FRONTENDS | FETCH_BACKENDS | FETCH_STATS |
+		       FETCH_SETTINGS;
 		break;
 	default:
-		what = FETCH_FRONTENDS | FETCH_POOLS | FETCH_BACKENDS;
+		what = FETCH_FRONTENDS | FETCH_POOLS | FETCH_BACKENDS |
+		       FETCH_SETTINGS;
 		break;
 	}
 
@@ -111,6 +114,109 @@ out:
 	return rc;
 }
 
+static int flows(const struct vipctl_req *r, struct vip_nl *h)
+{
+	struct vip_vec v;
+	int err, rc = 0;
+
+	vip_vec_init(&v, sizeof(struct vip_flow));
+	err = vip_fetch_flows(h, vipctl_request_msg(r, h->family), &v);
+	if (err)
+		rc = failed(h, err);
+	else if (r->json)
+		json_flows(stdout, &v);
+	else if (human_flows(stdout, &v)) {
+		complain(strerror(ENOMEM));
+		rc = 1;
+	}
+	vip_vec_free(&v);
+	return rc;
+}
+
+/* A request answered by one object (flush, explain, settings). */
+static int ask(const struct vipctl_req *r, struct vip_nl *h,
+	       enum vip_obj_type type)
+{
+	struct vip_obj *o = malloc(sizeof(*o));
+	int err, rc = 0;
+
+	if (!o) {
+		complain(strerror(ENOMEM));
+		return 1;
+	}
+	err = vip_fetch_one(h, vipctl_request_msg(r, h->family), type, o);
+	if (err) {
+		rc = failed(h, err);
+		goto out;
+	}
+	if (o->type != type) {
+		complain("the kernel sent no answer");
+		rc = 1;
+		goto out;
+	}
+	switch (type) {
+	case VIP_OBJ_FLOW:
+		if (r->json)
+			json_flushed(stdout, &o->u.flow);
+		else
+			human_flushed(stdout, &o->u.flow);
+		break;
+	case VIP_OBJ_EXPLAIN:
+		if (r->json)
+			json_explain(stdout, &o->u.explain);
+		else
+			human_explain(stdout, &o->u.explain);
+		break;
+	default:
+		if (r->json)
+			json_settings(stdout, &o->u.settings);
+		else
+			human_settings(stdout, &o->u.settings);
+		break;
+	}
+out:
+	free(o);
+	return rc;
+}
+
+/*
+ * "explain -": one question per line of stdin ("tcp SRC SPORT VIP PORT";
+ * empty lines and #-comments skipped), one answer each, in order. Stops
+ * at the first line that is not a question (exit 2) or that the kernel
+ * refuses (exit 1).
+ */
+static int explain_batch(const struct vipctl_req *r, struct vip_nl *h)
+{
+	struct vipctl_req q = *r;
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long n = 0;
+	int rc = 0;
+
+	q.explain_batch = false;
+	while (getline(&line, &cap, stdin) > 0) {
+		const char *p = line + strspn(line, " \t");
+		struct vip_err e;
+
+		n++;
+		if (*p == '#' || *p == '\n' || *p == '\r' || !*p)
+			continue;
+		if (vipctl_parse_explain_line(p, &q.explain, &e)) {
+			char msg[600];
+
+			snprintf(msg, sizeof(msg), "line %lu: %s", n, e.msg);
+			complain(msg);
+			rc = VIPCTL_EXIT_USAGE;
+			break;
+		}
+		rc = ask(&q, h, VIP_OBJ_EXPLAIN);
+		if (rc)
+			break;
+	}
+	free(line);
+	return rc;
+}
+
 static int run(const struct vipctl_req *r, struct vip_nl *h)
 {
 	switch (r->op) {
@@ -122,6 +228,16 @@ static int run(const struct vipctl_req *r, struct vip_nl *h)
 		return show(r, h);
 	case VC_MONITOR:
 		return vipctl_monitor(h, r->json, stdout);
+	case VC_FLOWS:
+		return flows(r, h);
+	case VC_FLOWS_FLUSH:
+		return ask(r, h, VIP_OBJ_FLOW);
+	case VC_EXPLAIN:
+		if (r->explain_batch)
+			return explain_batch(r, h);
+		return ask(r, h, VIP_OBJ_EXPLAIN);
+	case VC_SETTINGS:
+		return ask(r, h, VIP_OBJ_SETTINGS);
 	default:
 		return change(r, h);
 	}

@@ -1,5 +1,6 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 # SPDX-License-Identifier: GPL-2.0
+# (SC2034: variables such as SINK_PID and BG_PID are set for the caller.)
 #
 # Network-namespace topology and helpers shared by the bats suites and the
 # demo.
@@ -198,6 +199,7 @@ ns_add() {
 ns_setup() {
 	local role=$1 fwd=$2 ipcmds=$3 nftrules=${4:-}
 	shift 4 2>/dev/null || shift $#
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	nsx "$role" bash -c '
 		set -e
 		fwd=$1 ipcmds=$2 nftrules=$3
@@ -356,11 +358,16 @@ counter() {
 	fi
 }
 
-# counters_dump: every counter, one line each, for the test's output.
+# counters_dump: read every counter (one nft per namespace), print one line
+# each for the test's output, and keep them for cnt.
 counters_dump() {
 	local role line fam name re_t="^table ([a-z]+) vft" re_c="counter ([a-z_0-9]+)" \
-		re_v="packets ([0-9]+) bytes ([0-9]+)"
-	for role in lb rt $(seq -f 'b%g' 1 "${VF_NBACKENDS:-0}"); do
+		re_v="packets ([0-9]+) bytes ([0-9]+)" i
+	declare -gA VF_CNT=()
+	for ((i = -1; i <= ${VF_NBACKENDS:-0}; i++)); do
+		role=b$i
+		((i == -1)) && role=lb
+		((i == 0)) && role=rt
 		[ -e "/run/netns/$(ns_of "$role")" ] || continue
 		while read -r line; do
 			if [[ $line =~ $re_t ]]; then
@@ -369,16 +376,29 @@ counters_dump() {
 				name=${BASH_REMATCH[1]}
 			elif [[ $line =~ $re_v ]]; then
 				echo "counter $role $fam $name packets=${BASH_REMATCH[1]} bytes=${BASH_REMATCH[2]}"
+				VF_CNT["$role $fam $name packets"]=${BASH_REMATCH[1]}
+				VF_CNT["$role $fam $name bytes"]=${BASH_REMATCH[2]}
 			fi
 		done < <(nsx "$role" nft list counters 2>/dev/null)
 	done
+}
+
+# cnt ROLE FAMILY NAME [packets|bytes]: a counter as the last counters_dump
+# read it.
+cnt() {
+	local v=${VF_CNT["$1 $2 $3 ${4:-packets}"]:-}
+	[ -n "$v" ] || {
+		vf_die "no counter $* in the last counters_dump"
+		return 1
+	}
+	echo "$v"
 }
 
 # topo_diag: what a failing test prints.
 topo_diag() {
 	local ns f
 	echo "---- diagnostics for $VF_ID ----"
-	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
+	while read -r ns; do
 		if [ ! -e "/run/netns/$ns" ]; then
 			echo "[$ns] namespace gone"
 			continue
@@ -387,7 +407,7 @@ topo_diag() {
 		ip -n "$ns" -br addr
 		ip -n "$ns" route
 		ip -n "$ns" -s -br link 2>/dev/null || ip -n "$ns" -s link
-	done
+	done <"$VF_DIR/netns"
 	echo "[nft counters]"
 	counters_dump
 	if [ -x "$VIPCTL" ] && [ -e "/run/netns/$(ns_of lb)" ]; then
@@ -426,14 +446,14 @@ topo_down() {
 	while read -r pid; do
 		kill "$pid" 2>/dev/null || true
 	done <"$VF_DIR/pids"
-	for ns in $(cat "$VF_DIR/netns" 2>/dev/null); do
+	while read -r ns; do
 		[ -e "/run/netns/$ns" ] || continue
 		# Anything still running inside was started by this test.
 		for pid in $(pids_in_ns "$ns"); do
 			kill -9 "$pid" 2>/dev/null || true
 		done
 		dels+=("netns del $ns")
-	done
+	done <"$VF_DIR/netns"
 	if [ ${#dels[@]} -gt 0 ]; then
 		printf '%s\n' "${dels[@]}" | ip -force -batch - 2>/dev/null || true
 	fi
@@ -503,6 +523,7 @@ udp_send() {
 # exec per packet, and light enough that a TCG VM stays responsive. Ends
 # when the connection breaks (tcp) or when killed.
 flood() {
+	# shellcheck disable=SC2016 # expanded by the inner shell
 	bg "$1" "$2" bash -c '
 		exec {pause}<> <(:)
 		exec 3<>"/dev/$1/$2/$3" || exit 1

@@ -73,6 +73,11 @@ const struct vip_name vip_cmd_names[] = {
 	{ "frontend_del", VIPFWD_CMD_FRONTEND_DEL },
 	{ "frontend_get", VIPFWD_CMD_FRONTEND_GET },
 	{ "stats_get", VIPFWD_CMD_STATS_GET },
+	{ "flow_get", VIPFWD_CMD_FLOW_GET },
+	{ "flow_flush", VIPFWD_CMD_FLOW_FLUSH },
+	{ "explain", VIPFWD_CMD_EXPLAIN },
+	{ "settings_set", VIPFWD_CMD_SETTINGS_SET },
+	{ "settings_get", VIPFWD_CMD_SETTINGS_GET },
 	{ NULL, 0 }
 };
 
@@ -90,6 +95,36 @@ const struct vip_name vip_counter_names[] = {
 	{ "fragment", VIPFWD_STATS_A_DROP_FRAGMENT },
 	{ "nomem", VIPFWD_STATS_A_DROP_NOMEM },
 	{ "too_big", VIPFWD_STATS_A_DROP_TOO_BIG },
+	{ "table_full", VIPFWD_STATS_A_FLOW_TABLE_FULL },
+	{ "rescheduled", VIPFWD_STATS_A_RESCHEDULED },
+	{ "rejected", VIPFWD_STATS_A_REJECTED },
+	{ "flow_limit", VIPFWD_STATS_A_FLOW_LIMIT },
+	{ NULL, 0 }
+};
+
+const struct vip_name vip_on_health_down_names[] = {
+	{ "default", VIPFWD_ON_HEALTH_DOWN_DEFAULT },
+	{ "keep", VIPFWD_ON_HEALTH_DOWN_KEEP },
+	{ "reschedule", VIPFWD_ON_HEALTH_DOWN_RESCHEDULE },
+	{ NULL, 0 }
+};
+
+const struct vip_name vip_flow_state_names[] = {
+	{ "udp", VIPFWD_FLOW_STATE_UDP },
+	{ "syn", VIPFWD_FLOW_STATE_SYN },
+	{ "established", VIPFWD_FLOW_STATE_ESTABLISHED },
+	{ "closing", VIPFWD_FLOW_STATE_CLOSING },
+	{ "other", VIPFWD_FLOW_STATE_OTHER },
+	{ NULL, 0 }
+};
+
+const struct vip_name vip_why_names[] = {
+	{ "no_frontend", VIPFWD_WHY_NO_FRONTEND },
+	{ "flow", VIPFWD_WHY_FLOW },
+	{ "new_flow", VIPFWD_WHY_NEW_FLOW },
+	{ "rescheduled", VIPFWD_WHY_RESCHEDULED },
+	{ "table_full", VIPFWD_WHY_TABLE_FULL },
+	{ "no_backend", VIPFWD_WHY_NO_BACKEND },
 	{ NULL, 0 }
 };
 

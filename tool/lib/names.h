@@ -23,6 +23,9 @@ extern const struct vip_name vip_no_backend_names[];	/* drop reject */
 extern const struct vip_name vip_proto_names[];		/* tcp udp any */
 extern const struct vip_name vip_cmd_names[];		/* pool_new ... */
 extern const struct vip_name vip_counter_names[];	/* packets bytes ... */
+extern const struct vip_name vip_on_health_down_names[]; /* default keep reschedule */
+extern const struct vip_name vip_flow_state_names[];	/* udp syn established ... */
+extern const struct vip_name vip_why_names[];		/* no_frontend flow ... */
 
 /* 0 and *val set when word is in tab, else -1. */
 int vip_name_parse(const struct vip_name *tab, const char *word,

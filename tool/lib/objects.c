@@ -11,6 +11,9 @@ _Static_assert(VIPFWD_POOL_A_MAX < 32, "pool attributes exceed bitmap");
 _Static_assert(VIPFWD_BACKEND_A_MAX < 32, "backend attributes exceed bitmap");
 _Static_assert(VIPFWD_FRONTEND_A_MAX < 32, "frontend attrs exceed bitmap");
 _Static_assert(VIPFWD_STATS_A_MAX < 32, "stats attributes exceed bitmap");
+_Static_assert(VIPFWD_FLOW_A_MAX < 32, "flow attributes exceed bitmap");
+_Static_assert(VIPFWD_EXPLAIN_A_MAX < 32, "explain attrs exceed bitmap");
+_Static_assert(VIPFWD_SETTINGS_A_MAX < 32, "settings attrs exceed bitmap");
 
 static void set_addr_bits(uint32_t *has, const struct vip_addr *a,
 			  struct vip_addr *dst, int attr4, int attr6)
@@ -46,6 +49,30 @@ void vip_frontend_set_source(struct vip_frontend *f,
 {
 	set_addr_bits(&f->has, a, &f->source, VIPFWD_FRONTEND_A_SOURCE4,
 		      VIPFWD_FRONTEND_A_SOURCE6);
+}
+
+void vip_flow_set_fe_vip(struct vip_flow *fl, const struct vip_addr *a)
+{
+	set_addr_bits(&fl->has, a, &fl->fe_vip, VIPFWD_FLOW_A_FRONTEND_VIP4,
+		      VIPFWD_FLOW_A_FRONTEND_VIP6);
+}
+
+void vip_flow_set_backend(struct vip_flow *fl, const struct vip_addr *a)
+{
+	set_addr_bits(&fl->has, a, &fl->backend, VIPFWD_FLOW_A_BACKEND4,
+		      VIPFWD_FLOW_A_BACKEND6);
+}
+
+void vip_explain_set_src(struct vip_explain *x, const struct vip_addr *a)
+{
+	set_addr_bits(&x->has, a, &x->src, VIPFWD_EXPLAIN_A_SRC4,
+		      VIPFWD_EXPLAIN_A_SRC6);
+}
+
+void vip_explain_set_dst(struct vip_explain *x, const struct vip_addr *a)
+{
+	set_addr_bits(&x->has, a, &x->dst, VIPFWD_EXPLAIN_A_DST4,
+		      VIPFWD_EXPLAIN_A_DST6);
 }
 
 /* ---- encoding ---- */
@@ -195,6 +222,117 @@ int vip_frontend_put(struct nl_msg *msg, const struct vip_frontend *f)
 			VIPFWD_FRONTEND_A_SOURCE6, &f->source));
 	PUT(VIP_HAS(f, VIPFWD_FRONTEND_A_STATS),
 	    vip_counters_put(msg, VIPFWD_FRONTEND_A_STATS, &f->stats));
+	PUT(VIP_HAS(f, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN),
+	    nla_put_u8(msg, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN,
+		       f->on_health_down));
+	return nla_nest_end(msg, nest);
+out:
+	nla_nest_cancel(msg, nest);
+	return err;
+}
+
+int vip_flow_put(struct nl_msg *msg, const struct vip_flow *fl)
+{
+	struct nlattr *nest;
+	int err = 0;
+
+	nest = nla_nest_start(msg, VIPFWD_A_FLOW | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_PROTO),
+	    nla_put_u8(msg, VIPFWD_FLOW_A_PROTO, fl->proto));
+	PUT(1, put_addr(msg, fl->has, VIPFWD_FLOW_A_SRC4, VIPFWD_FLOW_A_SRC6,
+			&fl->src));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_SPORT),
+	    nla_put_u16(msg, VIPFWD_FLOW_A_SPORT, fl->sport));
+	PUT(1, put_addr(msg, fl->has, VIPFWD_FLOW_A_DST4, VIPFWD_FLOW_A_DST6,
+			&fl->dst));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_DPORT),
+	    nla_put_u16(msg, VIPFWD_FLOW_A_DPORT, fl->dport));
+	PUT(1, put_addr(msg, fl->has, VIPFWD_FLOW_A_FRONTEND_VIP4,
+			VIPFWD_FLOW_A_FRONTEND_VIP6, &fl->fe_vip));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_FRONTEND_PROTO),
+	    nla_put_u8(msg, VIPFWD_FLOW_A_FRONTEND_PROTO, fl->fe_proto));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_FRONTEND_PORT),
+	    nla_put_u16(msg, VIPFWD_FLOW_A_FRONTEND_PORT, fl->fe_port));
+	PUT(1, put_addr(msg, fl->has, VIPFWD_FLOW_A_BACKEND4,
+			VIPFWD_FLOW_A_BACKEND6, &fl->backend));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_POOL),
+	    nla_put_string(msg, VIPFWD_FLOW_A_POOL, fl->pool));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_STATE),
+	    nla_put_u8(msg, VIPFWD_FLOW_A_STATE, fl->state));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_IDLE_MS),
+	    nla_put_u32(msg, VIPFWD_FLOW_A_IDLE_MS, fl->idle_ms));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_EXPIRES_MS),
+	    nla_put_u32(msg, VIPFWD_FLOW_A_EXPIRES_MS, fl->expires_ms));
+	PUT(VIP_HAS(fl, VIPFWD_FLOW_A_FLUSHED),
+	    nla_put_u32(msg, VIPFWD_FLOW_A_FLUSHED, fl->flushed));
+	return nla_nest_end(msg, nest);
+out:
+	nla_nest_cancel(msg, nest);
+	return err;
+}
+
+int vip_explain_put(struct nl_msg *msg, const struct vip_explain *x)
+{
+	struct nlattr *nest;
+	int err = 0;
+
+	nest = nla_nest_start(msg, VIPFWD_A_EXPLAIN | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_PROTO),
+	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_PROTO, x->proto));
+	PUT(1, put_addr(msg, x->has, VIPFWD_EXPLAIN_A_SRC4,
+			VIPFWD_EXPLAIN_A_SRC6, &x->src));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_SPORT),
+	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_SPORT, x->sport));
+	PUT(1, put_addr(msg, x->has, VIPFWD_EXPLAIN_A_DST4,
+			VIPFWD_EXPLAIN_A_DST6, &x->dst));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_DPORT),
+	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_DPORT, x->dport));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_WHY),
+	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_WHY, x->why));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_REASON),
+	    nla_put_string(msg, VIPFWD_EXPLAIN_A_REASON, x->reason));
+	PUT(1, put_addr(msg, x->has, VIPFWD_EXPLAIN_A_FRONTEND_VIP4,
+			VIPFWD_EXPLAIN_A_FRONTEND_VIP6, &x->fe_vip));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_FRONTEND_PROTO),
+	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_FRONTEND_PROTO, x->fe_proto));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_FRONTEND_PORT),
+	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_FRONTEND_PORT, x->fe_port));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_POOL),
+	    nla_put_string(msg, VIPFWD_EXPLAIN_A_POOL, x->pool));
+	PUT(1, put_addr(msg, x->has, VIPFWD_EXPLAIN_A_BACKEND4,
+			VIPFWD_EXPLAIN_A_BACKEND6, &x->backend));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_TIER),
+	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_TIER, x->tier));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_HASH),
+	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_HASH, x->hash));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_TABLE_INDEX),
+	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_TABLE_INDEX, x->table_index));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_TABLE_SIZE),
+	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_TABLE_SIZE, x->table_size));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_FLOW_IDLE_MS),
+	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_FLOW_IDLE_MS, x->flow_idle_ms));
+	return nla_nest_end(msg, nest);
+out:
+	nla_nest_cancel(msg, nest);
+	return err;
+}
+
+int vip_settings_put(struct nl_msg *msg, const struct vip_settings *st)
+{
+	struct nlattr *nest;
+	int err = 0;
+
+	nest = nla_nest_start(msg, VIPFWD_A_SETTINGS | NLA_F_NESTED);
+	if (!nest)
+		return -NLE_NOMEM;
+	PUT(VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_LIMIT),
+	    nla_put_u32(msg, VIPFWD_SETTINGS_A_FLOW_LIMIT, st->flow_limit));
+	PUT(VIP_HAS(st, VIPFWD_SETTINGS_A_FLOW_COUNT),
+	    nla_put_u32(msg, VIPFWD_SETTINGS_A_FLOW_COUNT, st->flow_count));
 	return nla_nest_end(msg, nest);
 out:
 	nla_nest_cancel(msg, nest);
@@ -386,6 +524,7 @@ int vip_frontend_parse(struct nlattr *nest, struct vip_frontend *f)
 		[VIPFWD_FRONTEND_A_SOURCE4] = { .type = NLA_U32 },
 		[VIPFWD_FRONTEND_A_SOURCE6] = addr6_policy,
 		[VIPFWD_FRONTEND_A_STATS] = { .type = NLA_NESTED },
+		[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN] = { .type = NLA_U8 },
 	};
 	struct nlattr *tb[VIPFWD_FRONTEND_A_MAX + 1];
 	int err;
@@ -426,9 +565,177 @@ int vip_frontend_parse(struct nlattr *nest, struct vip_frontend *f)
 		get_addr4(tb[VIPFWD_FRONTEND_A_SOURCE4], &f->source);
 	else if (tb[VIPFWD_FRONTEND_A_SOURCE6])
 		get_addr6(tb[VIPFWD_FRONTEND_A_SOURCE6], &f->source);
+	if (tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN])
+		f->on_health_down =
+			nla_get_u8(tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN]);
 	if (tb[VIPFWD_FRONTEND_A_STATS])
 		return vip_counters_parse(tb[VIPFWD_FRONTEND_A_STATS],
 					  &f->stats);
+	return 0;
+}
+
+/* Address attribute pair into dst; no bit is set when neither is there. */
+static void get_addr_pair(struct nlattr **tb, int attr4, int attr6,
+			  struct vip_addr *dst)
+{
+	if (tb[attr4])
+		get_addr4(tb[attr4], dst);
+	else if (tb[attr6])
+		get_addr6(tb[attr6], dst);
+}
+
+int vip_flow_parse(struct nlattr *nest, struct vip_flow *fl)
+{
+	struct nla_policy pol[VIPFWD_FLOW_A_MAX + 1] = {
+		[VIPFWD_FLOW_A_PROTO] = { .type = NLA_U8 },
+		[VIPFWD_FLOW_A_SRC4] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_SRC6] = addr6_policy,
+		[VIPFWD_FLOW_A_SPORT] = { .type = NLA_U16 },
+		[VIPFWD_FLOW_A_DST4] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_DST6] = addr6_policy,
+		[VIPFWD_FLOW_A_DPORT] = { .type = NLA_U16 },
+		[VIPFWD_FLOW_A_FRONTEND_VIP4] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_FRONTEND_VIP6] = addr6_policy,
+		[VIPFWD_FLOW_A_FRONTEND_PROTO] = { .type = NLA_U8 },
+		[VIPFWD_FLOW_A_FRONTEND_PORT] = { .type = NLA_U16 },
+		[VIPFWD_FLOW_A_BACKEND4] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_BACKEND6] = addr6_policy,
+		[VIPFWD_FLOW_A_POOL] = { .type = NLA_STRING },
+		[VIPFWD_FLOW_A_STATE] = { .type = NLA_U8 },
+		[VIPFWD_FLOW_A_IDLE_MS] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_EXPIRES_MS] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_FLUSHED] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[VIPFWD_FLOW_A_MAX + 1];
+	int err;
+
+	memset(fl, 0, sizeof(*fl));
+	err = nla_parse_nested(tb, VIPFWD_FLOW_A_MAX, nest, pol);
+	if (err < 0)
+		return err;
+	fl->has = present(tb, VIPFWD_FLOW_A_MAX);
+	if (tb[VIPFWD_FLOW_A_PROTO])
+		fl->proto = nla_get_u8(tb[VIPFWD_FLOW_A_PROTO]);
+	get_addr_pair(tb, VIPFWD_FLOW_A_SRC4, VIPFWD_FLOW_A_SRC6, &fl->src);
+	if (tb[VIPFWD_FLOW_A_SPORT])
+		fl->sport = nla_get_u16(tb[VIPFWD_FLOW_A_SPORT]);
+	get_addr_pair(tb, VIPFWD_FLOW_A_DST4, VIPFWD_FLOW_A_DST6, &fl->dst);
+	if (tb[VIPFWD_FLOW_A_DPORT])
+		fl->dport = nla_get_u16(tb[VIPFWD_FLOW_A_DPORT]);
+	get_addr_pair(tb, VIPFWD_FLOW_A_FRONTEND_VIP4,
+		      VIPFWD_FLOW_A_FRONTEND_VIP6, &fl->fe_vip);
+	if (tb[VIPFWD_FLOW_A_FRONTEND_PROTO])
+		fl->fe_proto = nla_get_u8(tb[VIPFWD_FLOW_A_FRONTEND_PROTO]);
+	if (tb[VIPFWD_FLOW_A_FRONTEND_PORT])
+		fl->fe_port = nla_get_u16(tb[VIPFWD_FLOW_A_FRONTEND_PORT]);
+	get_addr_pair(tb, VIPFWD_FLOW_A_BACKEND4, VIPFWD_FLOW_A_BACKEND6,
+		      &fl->backend);
+	if (tb[VIPFWD_FLOW_A_POOL])
+		vip_strlcpy(fl->pool, nla_get_string(tb[VIPFWD_FLOW_A_POOL]),
+			    sizeof(fl->pool));
+	if (tb[VIPFWD_FLOW_A_STATE])
+		fl->state = nla_get_u8(tb[VIPFWD_FLOW_A_STATE]);
+	if (tb[VIPFWD_FLOW_A_IDLE_MS])
+		fl->idle_ms = nla_get_u32(tb[VIPFWD_FLOW_A_IDLE_MS]);
+	if (tb[VIPFWD_FLOW_A_EXPIRES_MS])
+		fl->expires_ms = nla_get_u32(tb[VIPFWD_FLOW_A_EXPIRES_MS]);
+	if (tb[VIPFWD_FLOW_A_FLUSHED])
+		fl->flushed = nla_get_u32(tb[VIPFWD_FLOW_A_FLUSHED]);
+	return 0;
+}
+
+int vip_explain_parse(struct nlattr *nest, struct vip_explain *x)
+{
+	struct nla_policy pol[VIPFWD_EXPLAIN_A_MAX + 1] = {
+		[VIPFWD_EXPLAIN_A_PROTO] = { .type = NLA_U8 },
+		[VIPFWD_EXPLAIN_A_SRC4] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_SRC6] = addr6_policy,
+		[VIPFWD_EXPLAIN_A_SPORT] = { .type = NLA_U16 },
+		[VIPFWD_EXPLAIN_A_DST4] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_DST6] = addr6_policy,
+		[VIPFWD_EXPLAIN_A_DPORT] = { .type = NLA_U16 },
+		[VIPFWD_EXPLAIN_A_WHY] = { .type = NLA_U8 },
+		[VIPFWD_EXPLAIN_A_REASON] = { .type = NLA_STRING },
+		[VIPFWD_EXPLAIN_A_FRONTEND_VIP4] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_FRONTEND_VIP6] = addr6_policy,
+		[VIPFWD_EXPLAIN_A_FRONTEND_PROTO] = { .type = NLA_U8 },
+		[VIPFWD_EXPLAIN_A_FRONTEND_PORT] = { .type = NLA_U16 },
+		[VIPFWD_EXPLAIN_A_POOL] = { .type = NLA_STRING },
+		[VIPFWD_EXPLAIN_A_BACKEND4] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_BACKEND6] = addr6_policy,
+		[VIPFWD_EXPLAIN_A_TIER] = { .type = NLA_U8 },
+		[VIPFWD_EXPLAIN_A_HASH] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_TABLE_INDEX] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_TABLE_SIZE] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[VIPFWD_EXPLAIN_A_MAX + 1];
+	int err;
+
+	memset(x, 0, sizeof(*x));
+	err = nla_parse_nested(tb, VIPFWD_EXPLAIN_A_MAX, nest, pol);
+	if (err < 0)
+		return err;
+	x->has = present(tb, VIPFWD_EXPLAIN_A_MAX);
+	if (tb[VIPFWD_EXPLAIN_A_PROTO])
+		x->proto = nla_get_u8(tb[VIPFWD_EXPLAIN_A_PROTO]);
+	get_addr_pair(tb, VIPFWD_EXPLAIN_A_SRC4, VIPFWD_EXPLAIN_A_SRC6,
+		      &x->src);
+	if (tb[VIPFWD_EXPLAIN_A_SPORT])
+		x->sport = nla_get_u16(tb[VIPFWD_EXPLAIN_A_SPORT]);
+	get_addr_pair(tb, VIPFWD_EXPLAIN_A_DST4, VIPFWD_EXPLAIN_A_DST6,
+		      &x->dst);
+	if (tb[VIPFWD_EXPLAIN_A_DPORT])
+		x->dport = nla_get_u16(tb[VIPFWD_EXPLAIN_A_DPORT]);
+	if (tb[VIPFWD_EXPLAIN_A_WHY])
+		x->why = nla_get_u8(tb[VIPFWD_EXPLAIN_A_WHY]);
+	if (tb[VIPFWD_EXPLAIN_A_REASON])
+		vip_strlcpy(x->reason,
+			    nla_get_string(tb[VIPFWD_EXPLAIN_A_REASON]),
+			    sizeof(x->reason));
+	get_addr_pair(tb, VIPFWD_EXPLAIN_A_FRONTEND_VIP4,
+		      VIPFWD_EXPLAIN_A_FRONTEND_VIP6, &x->fe_vip);
+	if (tb[VIPFWD_EXPLAIN_A_FRONTEND_PROTO])
+		x->fe_proto = nla_get_u8(tb[VIPFWD_EXPLAIN_A_FRONTEND_PROTO]);
+	if (tb[VIPFWD_EXPLAIN_A_FRONTEND_PORT])
+		x->fe_port = nla_get_u16(tb[VIPFWD_EXPLAIN_A_FRONTEND_PORT]);
+	if (tb[VIPFWD_EXPLAIN_A_POOL])
+		vip_strlcpy(x->pool, nla_get_string(tb[VIPFWD_EXPLAIN_A_POOL]),
+			    sizeof(x->pool));
+	get_addr_pair(tb, VIPFWD_EXPLAIN_A_BACKEND4, VIPFWD_EXPLAIN_A_BACKEND6,
+		      &x->backend);
+	if (tb[VIPFWD_EXPLAIN_A_TIER])
+		x->tier = nla_get_u8(tb[VIPFWD_EXPLAIN_A_TIER]);
+	if (tb[VIPFWD_EXPLAIN_A_HASH])
+		x->hash = nla_get_u32(tb[VIPFWD_EXPLAIN_A_HASH]);
+	if (tb[VIPFWD_EXPLAIN_A_TABLE_INDEX])
+		x->table_index = nla_get_u32(tb[VIPFWD_EXPLAIN_A_TABLE_INDEX]);
+	if (tb[VIPFWD_EXPLAIN_A_TABLE_SIZE])
+		x->table_size = nla_get_u32(tb[VIPFWD_EXPLAIN_A_TABLE_SIZE]);
+	if (tb[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS])
+		x->flow_idle_ms =
+			nla_get_u32(tb[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS]);
+	return 0;
+}
+
+int vip_settings_parse(struct nlattr *nest, struct vip_settings *st)
+{
+	struct nla_policy pol[VIPFWD_SETTINGS_A_MAX + 1] = {
+		[VIPFWD_SETTINGS_A_FLOW_LIMIT] = { .type = NLA_U32 },
+		[VIPFWD_SETTINGS_A_FLOW_COUNT] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[VIPFWD_SETTINGS_A_MAX + 1];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = nla_parse_nested(tb, VIPFWD_SETTINGS_A_MAX, nest, pol);
+	if (err < 0)
+		return err;
+	st->has = present(tb, VIPFWD_SETTINGS_A_MAX);
+	if (tb[VIPFWD_SETTINGS_A_FLOW_LIMIT])
+		st->flow_limit = nla_get_u32(tb[VIPFWD_SETTINGS_A_FLOW_LIMIT]);
+	if (tb[VIPFWD_SETTINGS_A_FLOW_COUNT])
+		st->flow_count = nla_get_u32(tb[VIPFWD_SETTINGS_A_FLOW_COUNT]);
 	return 0;
 }
 
@@ -439,6 +746,9 @@ int vip_obj_parse(struct nlmsghdr *nlh, struct vip_obj *o)
 		[VIPFWD_A_BACKEND] = { .type = NLA_NESTED },
 		[VIPFWD_A_FRONTEND] = { .type = NLA_NESTED },
 		[VIPFWD_A_STATS] = { .type = NLA_NESTED },
+		[VIPFWD_A_FLOW] = { .type = NLA_NESTED },
+		[VIPFWD_A_EXPLAIN] = { .type = NLA_NESTED },
+		[VIPFWD_A_SETTINGS] = { .type = NLA_NESTED },
 	};
 	struct nlattr *tb[VIPFWD_A_MAX + 1];
 	struct genlmsghdr *gh;
@@ -468,6 +778,19 @@ int vip_obj_parse(struct nlmsghdr *nlh, struct vip_obj *o)
 	if (tb[VIPFWD_A_STATS]) {
 		o->type = VIP_OBJ_STATS;
 		return vip_counters_parse(tb[VIPFWD_A_STATS], &o->u.stats);
+	}
+	if (tb[VIPFWD_A_FLOW]) {
+		o->type = VIP_OBJ_FLOW;
+		return vip_flow_parse(tb[VIPFWD_A_FLOW], &o->u.flow);
+	}
+	if (tb[VIPFWD_A_EXPLAIN]) {
+		o->type = VIP_OBJ_EXPLAIN;
+		return vip_explain_parse(tb[VIPFWD_A_EXPLAIN], &o->u.explain);
+	}
+	if (tb[VIPFWD_A_SETTINGS]) {
+		o->type = VIP_OBJ_SETTINGS;
+		return vip_settings_parse(tb[VIPFWD_A_SETTINGS],
+					  &o->u.settings);
 	}
 	return 0;
 }

@@ -75,6 +75,55 @@ struct vip_frontend {
 	uint8_t no_backend;
 	struct vip_addr source;	/* SOURCE4 or SOURCE6 */
 	struct vip_counters stats;
+	uint8_t on_health_down;
+};
+
+/* A tracked flow (FLOW_GET), or the filter of FLOW_GET / FLOW_FLUSH. */
+struct vip_flow {
+	uint32_t has;		/* bits: enum vipfwd_flow_attr */
+	uint8_t proto;
+	struct vip_addr src;	/* SRC4 or SRC6 */
+	uint16_t sport;
+	struct vip_addr dst;	/* DST4 or DST6 */
+	uint16_t dport;
+	struct vip_addr fe_vip;	/* FRONTEND_VIP4 or FRONTEND_VIP6 */
+	uint8_t fe_proto;
+	uint16_t fe_port;
+	struct vip_addr backend;	/* BACKEND4 or BACKEND6 */
+	char pool[VIPFWD_NAME_MAX];
+	uint8_t state;
+	uint32_t idle_ms;
+	uint32_t expires_ms;
+	uint32_t flushed;
+};
+
+/* EXPLAIN: the question (proto, src, sport, dst, dport) and the answer. */
+struct vip_explain {
+	uint32_t has;		/* bits: enum vipfwd_explain_attr */
+	uint8_t proto;
+	struct vip_addr src;	/* SRC4 or SRC6 */
+	uint16_t sport;
+	struct vip_addr dst;	/* DST4 or DST6 */
+	uint16_t dport;
+	uint8_t why;
+	char reason[VIP_REASON_MAX];
+	struct vip_addr fe_vip;	/* FRONTEND_VIP4 or FRONTEND_VIP6 */
+	uint8_t fe_proto;
+	uint16_t fe_port;
+	char pool[VIPFWD_NAME_MAX];
+	struct vip_addr backend;	/* BACKEND4 or BACKEND6 */
+	uint8_t tier;
+	uint32_t hash;
+	uint32_t table_index;
+	uint32_t table_size;
+	uint32_t flow_idle_ms;
+};
+
+/* Namespace-wide settings. */
+struct vip_settings {
+	uint32_t has;		/* bits: enum vipfwd_settings_attr */
+	uint32_t flow_limit;
+	uint32_t flow_count;
 };
 
 enum vip_obj_type {
@@ -83,6 +132,9 @@ enum vip_obj_type {
 	VIP_OBJ_BACKEND,
 	VIP_OBJ_FRONTEND,
 	VIP_OBJ_STATS,
+	VIP_OBJ_FLOW,
+	VIP_OBJ_EXPLAIN,
+	VIP_OBJ_SETTINGS,
 };
 
 /* One decoded vipfwd message (reply, dump entry or event). */
@@ -94,6 +146,9 @@ struct vip_obj {
 		struct vip_backend backend;
 		struct vip_frontend frontend;
 		struct vip_counters stats;
+		struct vip_flow flow;
+		struct vip_explain explain;
+		struct vip_settings settings;
 	} u;
 };
 
@@ -103,6 +158,10 @@ void vip_backend_set_via(struct vip_backend *b, const struct vip_addr *a);
 void vip_frontend_set_vip(struct vip_frontend *f, const struct vip_addr *a);
 void vip_frontend_set_source(struct vip_frontend *f,
 			     const struct vip_addr *a);
+void vip_flow_set_fe_vip(struct vip_flow *fl, const struct vip_addr *a);
+void vip_flow_set_backend(struct vip_flow *fl, const struct vip_addr *a);
+void vip_explain_set_src(struct vip_explain *x, const struct vip_addr *a);
+void vip_explain_set_dst(struct vip_explain *x, const struct vip_addr *a);
 
 /* Append the object's nest (VIPFWD_A_POOL, ...) with every attribute
  * whose bit is set. Return 0 or a negative libnl error.
@@ -112,6 +171,9 @@ int vip_backend_put(struct nl_msg *msg, const struct vip_backend *b);
 int vip_frontend_put(struct nl_msg *msg, const struct vip_frontend *f);
 int vip_counters_put(struct nl_msg *msg, int attr,
 		     const struct vip_counters *c);
+int vip_flow_put(struct nl_msg *msg, const struct vip_flow *fl);
+int vip_explain_put(struct nl_msg *msg, const struct vip_explain *x);
+int vip_settings_put(struct nl_msg *msg, const struct vip_settings *st);
 
 /* Decode a nest into a zeroed structure. Return 0 or a negative libnl
  * error (malformed attribute).
@@ -120,6 +182,9 @@ int vip_pool_parse(struct nlattr *nest, struct vip_pool *p);
 int vip_backend_parse(struct nlattr *nest, struct vip_backend *b);
 int vip_frontend_parse(struct nlattr *nest, struct vip_frontend *f);
 int vip_counters_parse(struct nlattr *nest, struct vip_counters *c);
+int vip_flow_parse(struct nlattr *nest, struct vip_flow *fl);
+int vip_explain_parse(struct nlattr *nest, struct vip_explain *x);
+int vip_settings_parse(struct nlattr *nest, struct vip_settings *st);
 
 /* Decode a whole generic netlink message of the vipfwd family. */
 int vip_obj_parse(struct nlmsghdr *nlh, struct vip_obj *o);

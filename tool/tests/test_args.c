@@ -73,7 +73,7 @@ static const struct {
 	{ "--netns= show", "invalid network namespace \"\"" },
 	{ "-n .. show", "invalid network namespace \"..\"" },
 	{ "frob", "unknown command \"frob\" (try \"vipctl help\")" },
-	{ "help frob", "unknown help topic \"frob\" (expected pool, backend, frontend, show, stats or monitor)" },
+	{ "help frob", "unknown help topic \"frob\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings or monitor)" },
 	{ "help pool x", "unexpected argument \"x\" for help" },
 	{ "show x", "unexpected argument \"x\" for show" },
 	{ "stats -j", "unexpected argument \"-j\" for stats" },
@@ -187,6 +187,47 @@ static const struct {
 	{ "frontend del 192.168.2.100 tcp", "missing PORT for frontend del" },
 	{ "frontend del 192.168.2.100 tcp 1433 pool p", "unexpected argument \"pool\" for frontend del" },
 	{ "frontend show 192.168.2.100", "unexpected argument \"192.168.2.100\" for frontend show" },
+	{ "frontend add 192.168.2.100 tcp 1433 pool p on-health-down drop", "invalid on-health-down \"drop\" (expected default, keep or reschedule)" },
+	{ "frontend add 192.168.2.100 tcp 1433 pool p on-health-down", "missing value after \"on-health-down\"" },
+	{ "frontend set 192.168.2.100 tcp 1433 on-health-down keep on-health-down keep", "duplicate keyword \"on-health-down\" for frontend set" },
+	/* flows */
+	{ "flows x", "unknown keyword \"x\" for flows" },
+	{ "flows frontend", "missing value after \"frontend\"" },
+	{ "flows frontend 1.2.3 tcp 1", "invalid VIP address \"1.2.3\" (expected an IPv4 or IPv6 address)" },
+	{ "flows frontend 192.168.2.100", "missing PROTO for flows" },
+	{ "flows frontend 192.168.2.100 icmp 1", "invalid protocol \"icmp\" (expected tcp, udp or any)" },
+	{ "flows frontend 192.168.2.100 tcp", "missing PORT for flows" },
+	{ "flows frontend 192.168.2.100 tcp 65536", "invalid port \"65536\" (expected 0..65535)" },
+	{ "flows frontend 192.168.2.100 tcp 1433 backend", "missing value after \"backend\"" },
+	{ "flows backend b1", "invalid backend address \"b1\" (expected an IPv4 or IPv6 address)" },
+	{ "flows backend 10.0.0.1 backend 10.0.0.2", "duplicate keyword \"backend\" for flows" },
+	{ "flows flush frontend 192.168.2.100 tcp 1 frontend 192.168.2.100 tcp 2", "duplicate keyword \"frontend\" for flows flush" },
+	{ "flows flush now", "unknown keyword \"now\" for flows flush" },
+	{ "flows flush flush", "unknown keyword \"flush\" for flows flush" },
+	/* explain */
+	{ "explain", "missing PROTO for explain" },
+	{ "explain any 10.0.1.2 1 192.168.2.100 80", "invalid protocol \"any\" (expected tcp or udp)" },
+	{ "explain tcp", "missing SRC for explain" },
+	{ "explain tcp 10.0.1", "invalid source address \"10.0.1\" (expected an IPv4 or IPv6 address)" },
+	{ "explain tcp 10.0.1.2", "missing SPORT for explain" },
+	{ "explain tcp 10.0.1.2 x", "invalid source port \"x\" (expected 0..65535)" },
+	{ "explain tcp 10.0.1.2 65536", "invalid source port \"65536\" (expected 0..65535)" },
+	{ "explain tcp 10.0.1.2 1", "missing VIP for explain" },
+	{ "explain tcp 10.0.1.2 1 vip", "invalid VIP address \"vip\" (expected an IPv4 or IPv6 address)" },
+	{ "explain tcp 10.0.1.2 1 2001:db8::1 80", "VIP \"2001:db8::1\" and source are of different address families" },
+	{ "explain tcp 10.0.1.2 1 192.168.2.100", "missing PORT for explain" },
+	{ "explain tcp 10.0.1.2 1 192.168.2.100 -1", "invalid port \"-1\" (expected 0..65535)" },
+	{ "explain tcp 10.0.1.2 1 192.168.2.100 80 extra", "unexpected argument \"extra\" for explain" },
+	{ "explain - x", "unexpected argument \"x\" for explain" },
+	/* settings */
+	{ "set", "nothing to change for set (expected flow-limit N)" },
+	{ "set flow-limit", "missing value after \"flow-limit\"" },
+	{ "set flow-limit 0", "invalid flow-limit \"0\" (expected 1..67108864)" },
+	{ "set flow-limit 67108865", "invalid flow-limit \"67108865\" (expected 1..67108864)" },
+	{ "set flow-limit 1e6", "invalid flow-limit \"1e6\" (expected 1..67108864)" },
+	{ "set flow-limit 10 flow-limit 20", "duplicate keyword \"flow-limit\" for set" },
+	{ "set flowlimit 10", "unknown keyword \"flowlimit\" for set" },
+	{ "settings x", "unexpected argument \"x\" for settings" },
 };
 
 static void bad_forms(void)
@@ -374,6 +415,116 @@ static void good_frontend(void)
 	       "frontend show");
 }
 
+static void good_flows(void)
+{
+	struct vipctl_req r;
+	struct vip_err e;
+	struct vip_flow *fl = &r.flow;
+	struct vip_explain *x = &r.explain;
+	char buf[VIP_ADDRSTRLEN];
+
+	tap_ok(!parse("flows", &r, &e) && r.op == VC_FLOWS && fl->has == 0,
+	       "flows: no filter");
+	tap_ok(!parse("flows frontend 192.168.2.100 tcp 1433", &r, &e) &&
+	       r.op == VC_FLOWS &&
+	       fl->has == ((1u << VIPFWD_FLOW_A_FRONTEND_VIP4) |
+			   (1u << VIPFWD_FLOW_A_FRONTEND_PROTO) |
+			   (1u << VIPFWD_FLOW_A_FRONTEND_PORT)) &&
+	       !strcmp(vip_addr_str(&fl->fe_vip, buf), "192.168.2.100") &&
+	       fl->fe_proto == 6 && fl->fe_port == 1433,
+	       "flows frontend VIP PROTO PORT: the frontend key only");
+	tap_ok(!parse("flows backend 10.0.2.11 frontend 192.168.2.100 any 0",
+		      &r, &e) && r.op == VC_FLOWS &&
+	       VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND4) &&
+	       !strcmp(vip_addr_str(&fl->backend, buf), "10.0.2.11") &&
+	       fl->fe_proto == VIPFWD_PROTO_ANY &&
+	       VIP_HAS(fl, VIPFWD_FLOW_A_FRONTEND_PORT) && fl->fe_port == 0,
+	       "flows backend ADDR frontend ...: either order, port 0 kept");
+	tap_ok(!parse("flows backend 2001:db8::11", &r, &e) &&
+	       VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND6) &&
+	       !VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND4),
+	       "flows backend IPv6 goes to BACKEND6");
+	tap_ok(!parse("flows flush", &r, &e) && r.op == VC_FLOWS_FLUSH &&
+	       fl->has == 0, "flows flush: every flow");
+	tap_ok(!parse("flows flush backend 10.0.2.11", &r, &e) &&
+	       r.op == VC_FLOWS_FLUSH &&
+	       fl->has == (1u << VIPFWD_FLOW_A_BACKEND4),
+	       "flows flush backend ADDR");
+	tap_ok(!parse("flows help", &r, &e) && r.op == VC_HELP &&
+	       !strcmp(r.topic, "flows"), "flows help");
+	tap_ok(!parse("flows flush help", &r, &e) && r.op == VC_HELP &&
+	       !strcmp(r.topic, "flows"), "flows flush help");
+
+	tap_ok(!parse("explain tcp 10.0.1.2 40000 192.168.2.100 1433", &r, &e) &&
+	       r.op == VC_EXPLAIN && !r.explain_batch && x->proto == 6 &&
+	       !strcmp(vip_addr_str(&x->src, buf), "10.0.1.2") &&
+	       x->sport == 40000 &&
+	       !strcmp(vip_addr_str(&x->dst, buf), "192.168.2.100") &&
+	       x->dport == 1433 &&
+	       x->has == ((1u << VIPFWD_EXPLAIN_A_PROTO) |
+			  (1u << VIPFWD_EXPLAIN_A_SRC4) |
+			  (1u << VIPFWD_EXPLAIN_A_SPORT) |
+			  (1u << VIPFWD_EXPLAIN_A_DST4) |
+			  (1u << VIPFWD_EXPLAIN_A_DPORT)),
+	       "explain PROTO SRC SPORT VIP PORT: the question only");
+	tap_ok(!parse("explain udp 2001:db8::2 0 2001:db8::100 53", &r, &e) &&
+	       x->proto == 17 && VIP_HAS(x, VIPFWD_EXPLAIN_A_SRC6) &&
+	       VIP_HAS(x, VIPFWD_EXPLAIN_A_DST6) && x->sport == 0,
+	       "explain udp over IPv6, source port 0");
+	tap_ok(!parse("explain -", &r, &e) && r.op == VC_EXPLAIN &&
+	       r.explain_batch, "explain -: questions from stdin");
+	tap_ok(!parse("explain help", &r, &e) && r.op == VC_HELP &&
+	       !strcmp(r.topic, "explain"), "explain help");
+
+	tap_ok(!vipctl_parse_explain_line("udp\t10.0.1.7  5353 192.168.2.100 53\r\n",
+					  x, &e) && x->proto == 17 &&
+	       x->sport == 5353 && x->dport == 53 &&
+	       !strcmp(vip_addr_str(&x->src, buf), "10.0.1.7"),
+	       "explain line: tabs, runs of blanks, CRLF");
+	tap_ok(vipctl_parse_explain_line("udp 10.0.1.7", x, &e) == -1 &&
+	       !strcmp(e.msg, "missing SPORT for explain"),
+	       "explain line: the same errors as the command line");
+	tap_ok(vipctl_parse_explain_line("tcp 10.0.1.7 1 192.168.2.100 80 9",
+					 x, &e) == -1 &&
+	       !strcmp(e.msg, "unexpected argument \"9\" for explain"),
+	       "explain line: trailing token refused");
+	tap_ok(vipctl_parse_explain_line("", x, &e) == -1 &&
+	       !strcmp(e.msg, "missing PROTO for explain"),
+	       "explain line: empty");
+
+	tap_ok(!parse("set flow-limit 1", &r, &e) && r.op == VC_SET &&
+	       r.settings.flow_limit == 1 &&
+	       r.settings.has == (1u << VIPFWD_SETTINGS_A_FLOW_LIMIT),
+	       "set flow-limit 1");
+	tap_ok(!parse("set flow-limit 67108864", &r, &e) &&
+	       r.settings.flow_limit == VIPFWD_FLOW_LIMIT_MAX,
+	       "set flow-limit: the maximum");
+	tap_ok(!parse("settings", &r, &e) && r.op == VC_SETTINGS, "settings");
+	tap_ok(!parse("set help", &r, &e) && r.op == VC_HELP &&
+	       !strcmp(r.topic, "set"), "set help");
+	tap_ok(!parse("help explain", &r, &e) && r.op == VC_HELP &&
+	       !strcmp(r.topic, "explain"), "help explain");
+	tap_ok(!parse("-j settings", &r, &e) && r.json &&
+	       r.op == VC_SETTINGS, "-j settings");
+
+	tap_ok(!parse("frontend add 192.168.2.100 udp 53 pool p on-health-down reschedule",
+		      &r, &e) &&
+	       VIP_HAS(&r.frontend, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN) &&
+	       r.frontend.on_health_down == VIPFWD_ON_HEALTH_DOWN_RESCHEDULE,
+	       "frontend add ... on-health-down reschedule");
+	tap_ok(!parse("frontend set 192.168.2.100 udp 53 on-health-down default",
+		      &r, &e) && r.op == VC_FRONTEND_SET &&
+	       r.frontend.on_health_down == VIPFWD_ON_HEALTH_DOWN_DEFAULT &&
+	       VIP_HAS(&r.frontend, VIPFWD_FRONTEND_A_ON_HEALTH_DOWN),
+	       "frontend set on-health-down default: sent explicitly");
+	tap_ok(!parse("frontend set 192.168.2.100 tcp 1433 on-health-down keep",
+		      &r, &e) &&
+	       r.frontend.on_health_down == VIPFWD_ON_HEALTH_DOWN_KEEP,
+	       "frontend set on-health-down keep");
+	tap_is_str(vipctl_op_name(VC_FLOWS_FLUSH), "flows flush",
+		   "op name: flows flush");
+}
+
 static void good_global(void)
 {
 	char *argv[] = { "vipctl", "-j", "-n", "lb", "show", NULL };
@@ -417,5 +568,6 @@ void test_args(void)
 	good_pool();
 	good_backend();
 	good_frontend();
+	good_flows();
 	good_global();
 }

@@ -146,8 +146,41 @@ void test_cli(void)
 		tap_ok(r.status == 0 && !strncmp(r.out, "Usage: vipctl", 13) &&
 		       strstr(r.out, "vipctl frontend add VIP PROTO PORT pool NAME") &&
 		       strstr(r.out, "vipctl backend health POOL ADDR up|down") &&
+		       strstr(r.out, "vipctl flows [frontend VIP PROTO PORT] [backend ADDR]") &&
+		       strstr(r.out, "vipctl flows flush [frontend VIP PROTO PORT] [backend ADDR]") &&
+		       strstr(r.out, "vipctl explain PROTO SRC SPORT VIP PORT") &&
+		       strstr(r.out, "vipctl set flow-limit N") &&
+		       strstr(r.out, "vipctl settings") &&
+		       strstr(r.out, "[on-health-down default|keep|reschedule]") &&
 		       strstr(r.out, "vipctl monitor") && !r.err[0],
 		       "cli --help: full usage on stdout, exit 0");
+	}
+	{
+		const char *a[] = { "flows", "help", NULL };
+
+		run(&r, a);
+		tap_ok(r.status == 0 && strstr(r.out, "vipctl flows flush") &&
+		       !strstr(r.out, "vipctl explain"),
+		       "cli flows help: just the flows commands");
+	}
+	{
+		const char *a[] = { "explain", "tcp", "10.0.1.2", "40000",
+				    "192.168.2.100", "1433", "x", NULL };
+
+		usage_error(a, "unexpected argument \"x\" for explain",
+			    "explain with a sixth argument");
+	}
+	{
+		const char *a[] = { "set", "flow-limit", "0", NULL };
+
+		usage_error(a, "invalid flow-limit \"0\" (expected 1..67108864)",
+			    "set flow-limit 0");
+	}
+	{
+		const char *a[] = { "flows", "flush", "backend", "10.0.2", NULL };
+
+		usage_error(a, "invalid backend address \"10.0.2\" (expected an IPv4 or IPv6 address)",
+			    "flows flush with a bad backend");
 	}
 	{
 		const char *a[] = { "backend", "help", NULL };

@@ -129,8 +129,157 @@ static void requests(void)
 				    (1u << VIPFWD_FRONTEND_A_PORT)),
 	       "frontend del -> FRONTEND_DEL with the key only");
 
+	tap_ok(!roundtrip("frontend set 192.168.2.100 udp 53 on-health-down reschedule",
+			  &r, &o, &flags) &&
+	       o.u.frontend.on_health_down == VIPFWD_ON_HEALTH_DOWN_RESCHEDULE &&
+	       !memcmp(&o.u.frontend, &r.frontend, sizeof(o.u.frontend)),
+	       "frontend set on-health-down -> ON_HEALTH_DOWN");
+
 	tap_ok(!parse_line("show", &r) && !vipctl_request_msg(&r, FAMILY),
 	       "show is not a change request");
+}
+
+/* The new requests: flows (dump), flush, explain, settings. */
+static void flow_requests(void)
+{
+	struct vipctl_req r;
+	struct vip_obj o;
+	uint16_t flags = 0;
+
+	tap_ok(!roundtrip("flows", &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_FLOW_GET && o.type == VIP_OBJ_NONE &&
+	       (flags & NLM_F_DUMP) == NLM_F_DUMP,
+	       "flows -> FLOW_GET dump without a filter nest");
+	tap_ok(!roundtrip("flows frontend 192.168.2.100 tcp 1433 backend 10.0.2.11",
+			  &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_FLOW_GET && o.type == VIP_OBJ_FLOW &&
+	       o.u.flow.has == r.flow.has &&
+	       !memcmp(&o.u.flow, &r.flow, sizeof(o.u.flow)) &&
+	       o.u.flow.fe_vip.u.v4.s_addr == htonl(0xc0a80264) &&
+	       o.u.flow.backend.u.v4.s_addr == htonl(0x0a00020b),
+	       "flows frontend ... backend ... -> FLOW_GET with the filter");
+	tap_ok(!roundtrip("flows flush backend 10.0.2.11", &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_FLOW_FLUSH &&
+	       o.u.flow.has == (1u << VIPFWD_FLOW_A_BACKEND4) &&
+	       (flags & NLM_F_ACK) && !(flags & NLM_F_DUMP),
+	       "flows flush backend -> FLOW_FLUSH, acked, not a dump");
+	tap_ok(!roundtrip("flows flush", &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_FLOW_FLUSH && o.type == VIP_OBJ_NONE,
+	       "flows flush -> FLOW_FLUSH without a filter: every flow");
+	tap_ok(!roundtrip("explain tcp 10.0.1.2 40000 192.168.2.100 1433",
+			  &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_EXPLAIN && o.type == VIP_OBJ_EXPLAIN &&
+	       o.u.explain.has == r.explain.has &&
+	       !memcmp(&o.u.explain, &r.explain, sizeof(o.u.explain)) &&
+	       o.u.explain.sport == 40000 && o.u.explain.dport == 1433,
+	       "explain -> EXPLAIN with the five fields only");
+	tap_ok(!roundtrip("set flow-limit 5000", &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_SETTINGS_SET &&
+	       o.type == VIP_OBJ_SETTINGS &&
+	       o.u.settings.has == (1u << VIPFWD_SETTINGS_A_FLOW_LIMIT) &&
+	       o.u.settings.flow_limit == 5000,
+	       "set flow-limit -> SETTINGS_SET with the limit only");
+	tap_ok(!roundtrip("settings", &r, &o, &flags) &&
+	       o.cmd == VIPFWD_CMD_SETTINGS_GET && o.type == VIP_OBJ_NONE,
+	       "settings -> SETTINGS_GET, no attributes");
+}
+
+/* Replies of the new commands as the kernel sends them. */
+static void flow_replies(void)
+{
+	struct vip_obj *o = calloc(1, sizeof(*o));
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	struct in6_addr a6;
+
+	msg = vip_nl_msg_new(FAMILY, VIPFWD_CMD_FLOW_GET, false);
+	nest = nla_nest_start(msg, VIPFWD_A_FLOW | NLA_F_NESTED);
+	nla_put_u8(msg, VIPFWD_FLOW_A_PROTO, 6);
+	nla_put_u32(msg, VIPFWD_FLOW_A_SRC4, htonl(0x0a000102));
+	nla_put_u16(msg, VIPFWD_FLOW_A_SPORT, 40000);
+	nla_put_u32(msg, VIPFWD_FLOW_A_DST4, htonl(0xc0a80264));
+	nla_put_u16(msg, VIPFWD_FLOW_A_DPORT, 1433);
+	nla_put_u32(msg, VIPFWD_FLOW_A_FRONTEND_VIP4, htonl(0xc0a80264));
+	nla_put_u8(msg, VIPFWD_FLOW_A_FRONTEND_PROTO, 6);
+	nla_put_u16(msg, VIPFWD_FLOW_A_FRONTEND_PORT, 1433);
+	inet_pton(AF_INET6, "2001:db8::11", &a6);
+	nla_put(msg, VIPFWD_FLOW_A_BACKEND6, sizeof(a6), &a6);
+	nla_put_string(msg, VIPFWD_FLOW_A_POOL, "p1");
+	nla_put_u8(msg, VIPFWD_FLOW_A_STATE, VIPFWD_FLOW_STATE_SYN);
+	nla_put_u32(msg, VIPFWD_FLOW_A_IDLE_MS, 7);
+	nla_put_u32(msg, VIPFWD_FLOW_A_EXPIRES_MS, 9993);
+	nla_nest_end(msg, nest);
+	tap_ok(!vip_obj_parse(nlmsg_hdr(msg), o) && o->type == VIP_OBJ_FLOW &&
+	       o->u.flow.proto == 6 && o->u.flow.sport == 40000 &&
+	       o->u.flow.src.family == AF_INET &&
+	       o->u.flow.backend.family == AF_INET6 &&
+	       VIP_HAS(&o->u.flow, VIPFWD_FLOW_A_BACKEND6) &&
+	       !strcmp(o->u.flow.pool, "p1") &&
+	       o->u.flow.state == VIPFWD_FLOW_STATE_SYN &&
+	       o->u.flow.idle_ms == 7 && o->u.flow.expires_ms == 9993,
+	       "flow dump entry decodes, IPv6 backend");
+	nlmsg_free(msg);
+
+	msg = vip_nl_msg_new(FAMILY, VIPFWD_CMD_EXPLAIN, false);
+	nest = nla_nest_start(msg, VIPFWD_A_EXPLAIN | NLA_F_NESTED);
+	nla_put_u8(msg, VIPFWD_EXPLAIN_A_PROTO, 17);
+	nla_put_u8(msg, VIPFWD_EXPLAIN_A_WHY, VIPFWD_WHY_TABLE_FULL);
+	nla_put_string(msg, VIPFWD_EXPLAIN_A_REASON, "flow table full");
+	nla_put_u32(msg, VIPFWD_EXPLAIN_A_BACKEND4, htonl(0x0a00020c));
+	nla_put_u8(msg, VIPFWD_EXPLAIN_A_TIER, 2);
+	nla_put_u32(msg, VIPFWD_EXPLAIN_A_HASH, 0xffffffff);
+	nla_put_u32(msg, VIPFWD_EXPLAIN_A_TABLE_INDEX, 65536);
+	nla_put_u32(msg, VIPFWD_EXPLAIN_A_TABLE_SIZE, 65537);
+	nla_nest_end(msg, nest);
+	tap_ok(!vip_obj_parse(nlmsg_hdr(msg), o) &&
+	       o->type == VIP_OBJ_EXPLAIN &&
+	       o->u.explain.why == VIPFWD_WHY_TABLE_FULL &&
+	       !strcmp(o->u.explain.reason, "flow table full") &&
+	       o->u.explain.backend.u.v4.s_addr == htonl(0x0a00020c) &&
+	       o->u.explain.tier == 2 && o->u.explain.hash == 0xffffffff &&
+	       o->u.explain.table_index == 65536 &&
+	       o->u.explain.table_size == 65537 &&
+	       !o->u.explain.fe_vip.family,
+	       "explain reply decodes; no frontend attribute: family 0");
+	nlmsg_free(msg);
+
+	msg = vip_nl_msg_new(FAMILY, VIPFWD_CMD_SETTINGS_GET, false);
+	nest = nla_nest_start(msg, VIPFWD_A_SETTINGS | NLA_F_NESTED);
+	nla_put_u32(msg, VIPFWD_SETTINGS_A_FLOW_LIMIT, 1048576);
+	nla_put_u32(msg, VIPFWD_SETTINGS_A_FLOW_COUNT, 0);
+	nla_nest_end(msg, nest);
+	tap_ok(!vip_obj_parse(nlmsg_hdr(msg), o) &&
+	       o->type == VIP_OBJ_SETTINGS &&
+	       o->u.settings.flow_limit == 1048576 &&
+	       o->u.settings.has == ((1u << VIPFWD_SETTINGS_A_FLOW_LIMIT) |
+				     (1u << VIPFWD_SETTINGS_A_FLOW_COUNT)),
+	       "settings reply decodes, a zero count is present");
+	nlmsg_free(msg);
+
+	/* FLOW_FLUSH reply: filter echoed, count */
+	msg = vip_nl_msg_new(FAMILY, VIPFWD_CMD_FLOW_FLUSH, false);
+	nest = nla_nest_start(msg, VIPFWD_A_FLOW | NLA_F_NESTED);
+	nla_put_u32(msg, VIPFWD_FLOW_A_FLUSHED, 40);
+	nla_nest_end(msg, nest);
+	tap_ok(!vip_obj_parse(nlmsg_hdr(msg), o) && o->type == VIP_OBJ_FLOW &&
+	       o->cmd == VIPFWD_CMD_FLOW_FLUSH && o->u.flow.flushed == 40 &&
+	       o->u.flow.has == (1u << VIPFWD_FLOW_A_FLUSHED),
+	       "flush reply decodes the count");
+	nlmsg_free(msg);
+
+	/* A too-short u32 in a flow is an error, not garbage. */
+	msg = vip_nl_msg_new(FAMILY, VIPFWD_CMD_FLOW_GET, false);
+	nest = nla_nest_start(msg, VIPFWD_A_FLOW | NLA_F_NESTED);
+	{
+		uint16_t two = 2;
+
+		nla_put(msg, VIPFWD_FLOW_A_IDLE_MS, sizeof(two), &two);
+	}
+	nla_nest_end(msg, nest);
+	tap_ok(vip_obj_parse(nlmsg_hdr(msg), o) < 0,
+	       "truncated flow attribute is an error");
+	nlmsg_free(msg);
+	free(o);
 }
 
 /* A reply as the kernel would send it, with the reply-only fields. */
@@ -342,6 +491,8 @@ static void status(void)
 void test_msg(void)
 {
 	requests();
+	flow_requests();
 	replies();
+	flow_replies();
 	status();
 }

@@ -1,6 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vipprobe's pure parts: fall/rise, HTTP status lines, expect codes, jitter. */
+/*
+ * vipprobe's pure parts: fall/rise, HTTP status lines, expect codes,
+ * jitter; and probe_check.c's probes against real sockets on the loopback
+ * of a private network namespace (skipped when one cannot be made).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "probe.h"
 #include "tap.h"
@@ -132,9 +147,162 @@ static void test_jitter(void)
 	tap_is_int(probe_first_delay(1000, 0xffffffff), 999, "first delay: below the interval");
 }
 
+/* A listener on 127.0.0.1, any port; its port goes to *port. */
+static int listener(uint16_t *port, bool listening)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
+	    (listening && listen(fd, 8)) ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len)) {
+		tap_diag("listener: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/*
+ * Drives one probe to its end, playing the server on srv: accepts, reads
+ * the request into req, and answers reply (NULL: never answers). Gives
+ * up after about two seconds without a result and then times the probe
+ * out, as the event loop would. Returns the probe's result.
+ */
+static bool drive(struct probe_run *r, const struct probe_spec *spec,
+		  const struct vip_addr *a, int srv, const char *reply,
+		  char *req, size_t reqsize)
+{
+	size_t reqlen = 0;
+	int c = -1, rc, i;
+
+	req[0] = '\0';
+	rc = probe_start(r, spec, a);
+	for (i = 0; rc == 0 && i < 200; i++) {
+		struct pollfd pfd = { .fd = r->fd, .events = (short)probe_events(r) };
+
+		if (poll(&pfd, 1, 10) > 0)
+			rc = probe_step(r, spec);
+		if (rc || srv < 0)
+			continue;
+		if (c < 0)
+			c = accept4(srv, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c >= 0 && reqlen < reqsize - 1) {
+			ssize_t n = recv(c, req + reqlen, reqsize - 1 - reqlen, 0);
+
+			if (n > 0) {
+				reqlen += (size_t)n;
+				req[reqlen] = '\0';
+				if (strstr(req, "\r\n\r\n") && reply &&
+				    send(c, reply, strlen(reply), 0) < 0)
+					tap_diag("send: %s", strerror(errno));
+			}
+		}
+	}
+	if (rc == 0)
+		probe_timeout(r);
+	if (c >= 0)
+		close(c);
+	return r->ok;
+}
+
+/* Enters a new network namespace with lo up; returns the old one's fd. */
+static int private_netns(void)
+{
+	struct ifreq ifr;
+	int old = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), fd;
+
+	if (old < 0)
+		return -1;
+	if (unshare(CLONE_NEWNET)) {
+		close(old);
+		return -1;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0 ||
+	    (ifr.ifr_flags |= IFF_UP, ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		if (setns(old, CLONE_NEWNET))
+			tap_diag("setns back: %s", strerror(errno));
+		close(old);
+		return -1;
+	}
+	close(fd);
+	return old;
+}
+
+static void test_check(void)
+{
+	struct vip_addr a = { .family = AF_INET };
+	struct probe_spec spec;
+	struct probe_run r;
+	char req[512];
+	int old, srv;
+
+	/* Real sockets, but only on a loopback nobody else can reach. */
+	old = private_netns();
+	if (old < 0) {
+		tap_diag("skipping socket probes: no private network namespace (%s)",
+			 strerror(errno));
+		return;
+	}
+	a.u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	memset(&spec, 0, sizeof(spec));
+	spec.type = VIPFWD_PROBE_TCP;
+
+	srv = listener(&spec.port, true);
+	tap_ok(drive(&r, &spec, &a, -1, NULL, req, sizeof(req)),
+	       "check: tcp to a listener succeeds (%s)", r.detail);
+	tap_is_str(r.detail, "connected", "check: tcp detail");
+	tap_is_int(r.fd, -1, "check: the socket is closed after a result");
+	close(srv);
+
+	srv = listener(&spec.port, false);	/* bound, not listening */
+	tap_ok(!drive(&r, &spec, &a, -1, NULL, req, sizeof(req)),
+	       "check: tcp to a closed port fails");
+	tap_is_str(r.detail, "connect: Connection refused", "check: refused detail");
+	close(srv);
+
+	spec.type = VIPFWD_PROBE_HTTP;
+	strcpy(spec.path, "/health");
+	srv = listener(&spec.port, true);
+	tap_ok(drive(&r, &spec, &a, srv, "HTTP/1.1 204 No Content\r\n\r\n",
+		     req, sizeof(req)), "check: http 204 is up (%s)", r.detail);
+	tap_is_str(r.detail, "HTTP 204", "check: http detail");
+	tap_ok(!strncmp(req, "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n", 39),
+	       "check: the request line and Host");
+	tap_ok(!drive(&r, &spec, &a, srv, "HTTP/1.0 503 Busy\r\n\r\n",
+		      req, sizeof(req)), "check: http 503 is a failure");
+	tap_is_str(r.detail, "HTTP 503 not in 200-399", "check: 503 detail");
+	strcpy(spec.expect, "500-503");
+	tap_ok(drive(&r, &spec, &a, srv, "HTTP/1.0 503 Busy\n",
+		     req, sizeof(req)), "check: 503 in expect 500-503");
+	spec.expect[0] = '\0';
+	tap_ok(!drive(&r, &spec, &a, srv, "SSH-2.0-OpenSSH\r\n",
+		      req, sizeof(req)), "check: not HTTP is a failure");
+	tap_is_str(r.detail, "not an HTTP status line", "check: not-HTTP detail");
+	tap_ok(!drive(&r, &spec, &a, srv, NULL, req, sizeof(req)),
+	       "check: no reply is a failure");
+	tap_is_str(r.detail, "timeout waiting for reply", "check: reply timeout detail");
+	tap_is_int(r.fd, -1, "check: the socket is closed after a timeout");
+	close(srv);
+
+	if (setns(old, CLONE_NEWNET))
+		tap_diag("setns back: %s", strerror(errno));
+	close(old);
+}
+
 void test_probe(void)
 {
 	test_sm();
 	test_http();
 	test_jitter();
+	test_check();
 }

@@ -42,6 +42,8 @@
 #define VIPFWD_FALL_DEFAULT		3
 #define VIPFWD_RISE_DEFAULT		2
 #define VIPFWD_FALL_RISE_MAX		1000
+#define VIPFWD_FLOW_LIMIT_DEFAULT	1048576	/* tracked flows per namespace */
+#define VIPFWD_FLOW_LIMIT_MAX		67108864
 
 enum vipfwd_cmd {
 	VIPFWD_CMD_UNSPEC,
@@ -58,6 +60,11 @@ enum vipfwd_cmd {
 	VIPFWD_CMD_FRONTEND_DEL,
 	VIPFWD_CMD_FRONTEND_GET,	/* doit by key, or dump all */
 	VIPFWD_CMD_STATS_GET,		/* namespace-wide counters */
+	VIPFWD_CMD_FLOW_GET,		/* dump, VIPFWD_A_FLOW as filter */
+	VIPFWD_CMD_FLOW_FLUSH,		/* VIPFWD_A_FLOW as filter */
+	VIPFWD_CMD_EXPLAIN,		/* VIPFWD_A_EXPLAIN in and out */
+	VIPFWD_CMD_SETTINGS_SET,	/* VIPFWD_A_SETTINGS */
+	VIPFWD_CMD_SETTINGS_GET,
 
 	__VIPFWD_CMD_MAX,
 	VIPFWD_CMD_MAX = __VIPFWD_CMD_MAX - 1
@@ -71,6 +78,9 @@ enum vipfwd_attr {
 	VIPFWD_A_FRONTEND,		/* nest, enum vipfwd_frontend_attr */
 	VIPFWD_A_STATS,			/* nest, enum vipfwd_stats_attr */
 	VIPFWD_A_PAD,
+	VIPFWD_A_FLOW,			/* nest, enum vipfwd_flow_attr */
+	VIPFWD_A_EXPLAIN,		/* nest, enum vipfwd_explain_attr */
+	VIPFWD_A_SETTINGS,		/* nest, enum vipfwd_settings_attr */
 
 	__VIPFWD_A_MAX,
 	VIPFWD_A_MAX = __VIPFWD_A_MAX - 1
@@ -175,6 +185,16 @@ enum vipfwd_no_backend {
 	VIPFWD_NO_BACKEND_MAX = __VIPFWD_NO_BACKEND_MAX - 1
 };
 
+/* What happens to the existing flows of a backend whose health goes down. */
+enum vipfwd_on_health_down {
+	VIPFWD_ON_HEALTH_DOWN_DEFAULT,	/* TCP flows kept, UDP rescheduled */
+	VIPFWD_ON_HEALTH_DOWN_KEEP,	/* every flow kept */
+	VIPFWD_ON_HEALTH_DOWN_RESCHEDULE,	/* every flow rescheduled */
+
+	__VIPFWD_ON_HEALTH_DOWN_MAX,
+	VIPFWD_ON_HEALTH_DOWN_MAX = __VIPFWD_ON_HEALTH_DOWN_MAX - 1
+};
+
 /* Frontend protocol: IPPROTO_TCP, IPPROTO_UDP, or this value for both. */
 #define VIPFWD_PROTO_ANY	0
 
@@ -195,6 +215,7 @@ enum vipfwd_frontend_attr {
 	VIPFWD_FRONTEND_A_SOURCE4,	/* be32, outer source; 0 clears */
 	VIPFWD_FRONTEND_A_SOURCE6,	/* binary, struct in6_addr */
 	VIPFWD_FRONTEND_A_STATS,	/* nest, enum vipfwd_stats_attr */
+	VIPFWD_FRONTEND_A_ON_HEALTH_DOWN,	/* u8, enum vipfwd_on_health_down */
 
 	__VIPFWD_FRONTEND_A_MAX,
 	VIPFWD_FRONTEND_A_MAX = __VIPFWD_FRONTEND_A_MAX - 1
@@ -215,9 +236,113 @@ enum vipfwd_stats_attr {
 	VIPFWD_STATS_A_DROP_FRAGMENT,	/* IP fragment for a VIP */
 	VIPFWD_STATS_A_DROP_NOMEM,	/* could not make room for headers */
 	VIPFWD_STATS_A_DROP_TOO_BIG,	/* DF set and too big: ICMP sent */
+	VIPFWD_STATS_A_FLOW_TABLE_FULL,	/* new flows sent by hash alone */
+	VIPFWD_STATS_A_RESCHEDULED,	/* flows moved off an unusable backend */
+	VIPFWD_STATS_A_REJECTED,	/* no backend: RST / ICMP sent */
+	VIPFWD_STATS_A_FLOW_LIMIT,	/* namespace flow table limit */
 
 	__VIPFWD_STATS_A_MAX,
 	VIPFWD_STATS_A_MAX = __VIPFWD_STATS_A_MAX - 1
+};
+
+/*
+ * A tracked flow (FLOW_GET dump) and the filter of FLOW_GET and
+ * FLOW_FLUSH. As a filter only the FRONTEND_* and BACKEND_* attributes
+ * are read; every one given must match. The key holds what the
+ * frontend's hash mode selects: ports are 0 for 3tuple, and proto and
+ * ports are 0 for 2tuple.
+ */
+enum vipfwd_flow_state {
+	VIPFWD_FLOW_STATE_UDP,
+	VIPFWD_FLOW_STATE_SYN,		/* TCP, only SYNs seen so far */
+	VIPFWD_FLOW_STATE_ESTABLISHED,
+	VIPFWD_FLOW_STATE_CLOSING,	/* TCP, FIN or RST seen */
+	VIPFWD_FLOW_STATE_OTHER,	/* 2tuple/3tuple key: protocol mixed */
+
+	__VIPFWD_FLOW_STATE_MAX,
+	VIPFWD_FLOW_STATE_MAX = __VIPFWD_FLOW_STATE_MAX - 1
+};
+
+enum vipfwd_flow_attr {
+	VIPFWD_FLOW_A_UNSPEC,
+	VIPFWD_FLOW_A_PROTO,		/* u8 */
+	VIPFWD_FLOW_A_SRC4,		/* be32, client */
+	VIPFWD_FLOW_A_SRC6,		/* binary, struct in6_addr */
+	VIPFWD_FLOW_A_SPORT,		/* u16 */
+	VIPFWD_FLOW_A_DST4,		/* be32, VIP */
+	VIPFWD_FLOW_A_DST6,		/* binary, struct in6_addr */
+	VIPFWD_FLOW_A_DPORT,		/* u16 */
+	VIPFWD_FLOW_A_FRONTEND_VIP4,	/* be32; the frontend the flow is of */
+	VIPFWD_FLOW_A_FRONTEND_VIP6,	/* binary, struct in6_addr */
+	VIPFWD_FLOW_A_FRONTEND_PROTO,	/* u8: IPPROTO_TCP, IPPROTO_UDP, ANY */
+	VIPFWD_FLOW_A_FRONTEND_PORT,	/* u16, 0 = every port */
+	VIPFWD_FLOW_A_BACKEND4,		/* be32 */
+	VIPFWD_FLOW_A_BACKEND6,		/* binary, struct in6_addr */
+	VIPFWD_FLOW_A_POOL,		/* string */
+	VIPFWD_FLOW_A_STATE,		/* u8, enum vipfwd_flow_state */
+	VIPFWD_FLOW_A_IDLE_MS,		/* u32, since the last packet */
+	VIPFWD_FLOW_A_EXPIRES_MS,	/* u32, until it expires if idle */
+	VIPFWD_FLOW_A_FLUSHED,		/* u32, FLOW_FLUSH reply: flows removed */
+
+	__VIPFWD_FLOW_A_MAX,
+	VIPFWD_FLOW_A_MAX = __VIPFWD_FLOW_A_MAX - 1
+};
+
+/* Why a packet goes (or would go) where it goes. */
+enum vipfwd_explain_why {
+	VIPFWD_WHY_NO_FRONTEND,		/* passes untouched */
+	VIPFWD_WHY_FLOW,		/* an existing flow pins the backend */
+	VIPFWD_WHY_NEW_FLOW,		/* new flow: Maglev table entry */
+	VIPFWD_WHY_RESCHEDULED,		/* flow's backend unusable: new pick */
+	VIPFWD_WHY_TABLE_FULL,		/* flow table full: Maglev entry alone */
+	VIPFWD_WHY_NO_BACKEND,		/* dropped or rejected */
+
+	__VIPFWD_WHY_MAX,
+	VIPFWD_WHY_MAX = __VIPFWD_WHY_MAX - 1
+};
+
+/*
+ * EXPLAIN: the request gives PROTO, SRC, SPORT, DST, DPORT; the reply
+ * repeats them and adds what the data path would do with such a packet
+ * now, computed by the same code and without changing anything.
+ */
+enum vipfwd_explain_attr {
+	VIPFWD_EXPLAIN_A_UNSPEC,
+	VIPFWD_EXPLAIN_A_PROTO,		/* u8, IPPROTO_TCP or IPPROTO_UDP */
+	VIPFWD_EXPLAIN_A_SRC4,		/* be32 */
+	VIPFWD_EXPLAIN_A_SRC6,		/* binary, struct in6_addr */
+	VIPFWD_EXPLAIN_A_SPORT,		/* u16 */
+	VIPFWD_EXPLAIN_A_DST4,		/* be32 */
+	VIPFWD_EXPLAIN_A_DST6,		/* binary, struct in6_addr */
+	VIPFWD_EXPLAIN_A_DPORT,		/* u16 */
+	/* reply only */
+	VIPFWD_EXPLAIN_A_WHY,		/* u8, enum vipfwd_explain_why */
+	VIPFWD_EXPLAIN_A_REASON,	/* string, one line for people */
+	VIPFWD_EXPLAIN_A_FRONTEND_VIP4,	/* be32, the matching frontend */
+	VIPFWD_EXPLAIN_A_FRONTEND_VIP6,	/* binary, struct in6_addr */
+	VIPFWD_EXPLAIN_A_FRONTEND_PROTO,	/* u8 */
+	VIPFWD_EXPLAIN_A_FRONTEND_PORT,	/* u16 */
+	VIPFWD_EXPLAIN_A_POOL,		/* string */
+	VIPFWD_EXPLAIN_A_BACKEND4,	/* be32, absent: no backend */
+	VIPFWD_EXPLAIN_A_BACKEND6,	/* binary, struct in6_addr */
+	VIPFWD_EXPLAIN_A_TIER,		/* u8, tier of the table used */
+	VIPFWD_EXPLAIN_A_HASH,		/* u32, flow hash */
+	VIPFWD_EXPLAIN_A_TABLE_INDEX,	/* u32, Maglev table entry */
+	VIPFWD_EXPLAIN_A_TABLE_SIZE,	/* u32 */
+	VIPFWD_EXPLAIN_A_FLOW_IDLE_MS,	/* u32, existing flow only */
+
+	__VIPFWD_EXPLAIN_A_MAX,
+	VIPFWD_EXPLAIN_A_MAX = __VIPFWD_EXPLAIN_A_MAX - 1
+};
+
+/* Namespace-wide settings. */
+enum vipfwd_settings_attr {
+	VIPFWD_SETTINGS_A_UNSPEC,
+	VIPFWD_SETTINGS_A_FLOW_LIMIT,	/* u32, 1..VIPFWD_FLOW_LIMIT_MAX */
+	VIPFWD_SETTINGS_A_FLOW_COUNT,	/* u32, reply only */
+
+	__VIPFWD_SETTINGS_A_MAX,
+	VIPFWD_SETTINGS_A_MAX = __VIPFWD_SETTINGS_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VIPFWD_H */
