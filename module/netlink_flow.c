@@ -9,7 +9,9 @@
  * Flows are not configuration: they come and go with traffic, so a flow
  * dump is not tied to vn->generation. It walks the table with a cursor
  * (flow.c) and resumes after the last flow that fitted; flows created or
- * removed meanwhile may or may not appear, each flow at most once.
+ * removed meanwhile may or may not appear, and a table resize between two
+ * batches can repeat or skip some: a dump of a busy table is a sample of
+ * no single instant.
  *
  * EXPLAIN runs the data path's own decision (vipfwd_flow_decide() with
  * commit == false) under rcu_read_lock(), as the hooks do, so what it

@@ -24,27 +24,44 @@ teardown() {
 PY=/usr/bin/python3
 FLOW_LIMIT_DEFAULT=1048576	# VIPFWD_FLOW_LIMIT_DEFAULT
 
-# echo_server ROLE PORT: a one-process TCP echo server on VIP:PORT in ROLE
-# (the backend owns the VIP on lo). Every accepted connection is logged
-# as "accept ADDR:PORT" to $VF_DIR/echo-ROLE.log.
-echo_server() {
-	[ -e "$VF_DIR/echo.py" ] || cat >"$VF_DIR/echo.py" <<'EOF'
-import selectors, socket, sys
+# echo_servers PORT ROLE...: one process (python: slow to start under TCG)
+# serving TCP echo on VIP:PORT in the namespace of each ROLE (the backends
+# own the VIP on lo): it binds a listener in each namespace in turn
+# (setns), then serves them all. Every accepted connection is logged as
+# "ROLE accept ADDR:PORT" to $VF_DIR/echo.log.
+echo_servers() {
+	local port=$1 r args=()
+	shift
+	for r; do
+		args+=("$r" "/run/netns/$(ns_of "$r")")
+	done
+	cat >"$VF_DIR/echo.py" <<'EOF'
+import ctypes, os, selectors, socket, sys
 
+libc = ctypes.CDLL(None, use_errno=True)
+CLONE_NEWNET = 0x40000000
 vip, port = sys.argv[1], int(sys.argv[2])
 sel = selectors.DefaultSelector()
-ls = socket.socket()
-ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-ls.bind((vip, port))
-ls.listen(256)
-sel.register(ls, selectors.EVENT_READ)
+names = {}
+args = sys.argv[3:]
+for role, path in zip(args[0::2], args[1::2]):
+    fd = os.open(path, os.O_RDONLY)
+    if libc.setns(fd, CLONE_NEWNET):
+        sys.exit("setns %s: %s" % (path, os.strerror(ctypes.get_errno())))
+    os.close(fd)
+    ls = socket.socket()
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind((vip, port))
+    ls.listen(256)
+    sel.register(ls, selectors.EVENT_READ)
+    names[ls] = role
 print("listening", flush=True)
 while True:
     for key, _ in sel.select():
         s = key.fileobj
-        if s is ls:
-            c, peer = ls.accept()
-            print("accept %s:%d" % peer, flush=True)
+        if s in names:
+            c, peer = s.accept()
+            print("%s accept %s:%d" % ((names[s],) + peer), flush=True)
             sel.register(c, selectors.EVENT_READ)
             continue
         try:
@@ -57,8 +74,21 @@ while True:
             continue
         s.sendall(data)
 EOF
-	bg "$1" "echo-$1" "$PY" "$VF_DIR/echo.py" "$VIP" "$2"
-	wait_listen "$1" tcp "$VIP:$2"
+	bg "$1" echo "$PY" "$VF_DIR/echo.py" "$VIP" "$port" "${args[@]}"
+	wait_until 60 grep -qx listening "$VF_DIR/echo.log" ||
+		vf_die "echo servers did not start: $(cat "$VF_DIR/echo.log")"
+}
+
+# echo_accepts: ACCEPTED[client port]=backend address that accepted it,
+# NACCEPT[client port]=how many times (bash only: no exec per line).
+echo_accepts() {
+	local role what peer
+	declare -gA ACCEPTED=() NACCEPT=()
+	while read -r role what peer; do
+		[ "$what" = accept ] && [ "${peer%:*}" = "$CL_ADDR" ] || continue
+		ACCEPTED[${peer##*:}]=$VF_UL.$((10 + ${role#b}))
+		NACCEPT[${peer##*:}]=$((${NACCEPT[${peer##*:}]:-0} + 1))
+	done <"$VF_DIR/echo.log"
 }
 
 # echo_clients N PORT SIZE: N TCP connections from the client to VIP:PORT,
@@ -118,19 +148,6 @@ EOF
 	CLIENTS_PID=$BG_PID
 }
 
-# served_by SPORT: the backend (address) whose echo server accepted the
-# connection from the client's port SPORT.
-served_by() {
-	local i
-	for ((i = 1; i <= VF_NBACKENDS; i++)); do
-		if grep -qx "accept $CL_ADDR:$1" "$VF_DIR/echo-b$i.log" 2>/dev/null; then
-			backend_addr "$i"
-			return 0
-		fi
-	done
-	return 1
-}
-
 # tuples N SEED: N explain questions "tcp SRC SPORT VIP 1433", random
 # clients and ports (awk: no exec per line).
 tuples() {
@@ -168,9 +185,7 @@ lb_ns_pool() {
 		vipctl_lb backend add p1 "$(backend_addr "$i")"
 	done
 	vipctl_lb frontend add "$VIP" tcp 7777 pool p1
-	for ((i = 1; i <= 6; i++)); do
-		echo_server "b$i" 7777
-	done
+	echo_servers 7777 b1 b2 b3 b4 b5 b6
 
 	echo_clients 40 7777 8192
 	wait_until 180 test -e "$VF_DIR/ready" || vf_die "the 40 connections did not complete their first exchange"
@@ -178,24 +193,30 @@ lb_ns_pool() {
 	mapfile -t ports <"$VF_DIR/ports"
 	[ "${#ports[@]}" -eq 40 ]
 
-	# Which backend holds each connection (its echo server's log), and the
+	# Which backend holds each connection (the echo servers' log), and the
 	# flow table agrees with every one of them.
+	echo_accepts
 	for port in "${ports[@]}"; do
-		b=$(served_by "$port") || vf_die "no backend accepted client port $port"
+		b=${ACCEPTED[$port]:-}
+		[ -n "$b" ] || vf_die "no backend accepted client port $port"
 		want_be+=("$b")
 	done
-	vipctl_lb -j flows frontend "$VIP" tcp 7777 >"$VF_DIR/flows.json"
-	[ "$(jq length "$VF_DIR/flows.json")" -eq 40 ] ||
-		vf_die "vipctl flows lists $(jq length "$VF_DIR/flows.json") flows, expected 40"
+	declare -A listed=()
+	n=0
+	while read -r port b got; do
+		listed[$port]="$b $got"
+		n=$((n + 1))
+	done < <(vipctl_lb -j flows frontend "$VIP" tcp 7777 | jq -r '.[] | "\(.sport) \(.backend) \(.state)"')
+	[ "$n" -eq 40 ] || vf_die "vipctl flows lists $n flows, expected 40"
 	for ((i = 0; i < 40; i++)); do
-		got=$(jq -r --argjson p "${ports[i]}" '.[] | select(.sport == $p) | "\(.backend) \(.state)"' "$VF_DIR/flows.json")
+		got=${listed[${ports[i]}]:-}
 		[ "$got" = "${want_be[i]} established" ] ||
 			vf_die "flow of port ${ports[i]}: vipctl flows says '$got', the connection is on ${want_be[i]}"
 	done
 
 	# Drain the original backend that holds the most connections.
 	for ((i = 1; i <= 3; i++)); do
-		b=$(backend_addr "$i")
+		b=$VF_UL.$((10 + i))
 		n=0
 		for got in "${want_be[@]}"; do
 			[ "$got" = "$b" ] && n=$((n + 1))
@@ -231,8 +252,9 @@ lb_ns_pool() {
 	grep -qx "phase2 OK 40" "$VF_DIR/clients.log" || vf_die "second exchange: $(cat "$VF_DIR/clients.log")"
 	# No connection was accepted twice or elsewhere: each port still at
 	# exactly one backend, the same one.
+	echo_accepts
 	for ((i = 0; i < 40; i++)); do
-		n=$(cat "$VF_DIR"/echo-b*.log | grep -cx "accept $CL_ADDR:${ports[i]}")
+		n=${NACCEPT[${ports[i]}]:-0}
 		[ "$n" -eq 1 ] || vf_die "client port ${ports[i]} accepted $n times"
 	done
 
@@ -304,8 +326,7 @@ lb_ns_pool() {
 	vipctl_lb backend add p1 "$(backend_addr 2)"
 	vipctl_lb frontend add "$VIP" tcp 7777 pool p1
 	vipctl_lb frontend add "$VIP" udp 5353 pool p1
-	echo_server b1 7777
-	echo_server b2 7777
+	echo_servers 7777 b1 b2
 
 	# The namespace's settings before any traffic.
 	[ "$(vj '"\(.flow_limit) \(.flow_count)"' settings)" = "$FLOW_LIMIT_DEFAULT 0" ] ||
@@ -315,8 +336,10 @@ lb_ns_pool() {
 	# One TCP connection, held open.
 	echo_clients 1 7777 1000
 	wait_until 60 test -e "$VF_DIR/ready" || vf_die "the connection did not work"
-	port=$(cat "$VF_DIR/ports")
-	be=$(served_by "$port") || vf_die "no backend accepted port $port"
+	port=$(<"$VF_DIR/ports")
+	echo_accepts
+	be=${ACCEPTED[$port]:-}
+	[ -n "$be" ] || vf_die "no backend accepted port $port"
 	other=$(backend_addr 1)
 	[ "$be" = "$other" ] && other=$(backend_addr 2)
 	echo "client port $port is on $be"

@@ -258,7 +258,7 @@ PY
 	touch "$VF_DIR/go"
 	wait_pid "$session" 20 || vf_die "the session broke: $(cat "$VF_DIR/session.log")"
 	grep -q "after ok 65536" "$VF_DIR/session.log"
-	cat "$VF_DIR/session.log" | sed 's/^/# session: /' >&3
+	sed 's/^/# session: /' "$VF_DIR/session.log" >&3
 }
 
 # flow_get_cmd: VIPFWD_CMD_FLOW_GET's number, from the UAPI header.

@@ -1,18 +1,43 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0
 #
-# vipprobe at scale: 10,000 backends probed every second (issue 4: "10,000
-# backends at 1 s interval using under 5% of one core"). The backends are
-# real addresses: a listener farm namespace (fm) owns all of 10.200.0.0/16
-# through one local route (AnyIP) and one socket listens on 0.0.0.0:7000,
-# so every probe is a real TCP handshake to that backend's own address,
-# over a veth from lb, where vipfwd and vipprobe run.
+# vipprobe at scale (issue 4: "10,000 backends at 1 s interval using under
+# 5% of one core"). The backends are real addresses: a listener farm
+# namespace (fm) owns all of 10.200.0.0/16 through one local route (AnyIP)
+# and one socket listens on 0.0.0.0:7000, so every probe is a real TCP
+# handshake to that backend's own address, over a veth from lb, where
+# vipfwd and vipprobe run.
 #
 #   lb 10.9.0.1 --veth-- 10.9.0.2 fm (local 10.200.0.0/16, listener :7000)
 #
+# vipprobe is pinned to CPU 0; the farm's listener and its receive path
+# (RPS) to CPU 1, so that the farm's kernel work is not charged to
+# vipprobe (the VM kernel has no IRQ time accounting: softirq work counts
+# for whichever task it interrupts). What is left in vipprobe's system
+# time is its own: its system calls and its side of each handshake.
+#
+# The figure: vipprobe's utime + stime from /proc/PID/stat over a window
+# of PROBE_SCALE_SECONDS, the probe rate from an nft counter of the SYNs
+# the farm receives, and the CPU per probe.
+#
+# Under TCG (the test VM's default) every instruction is emulated: a probe
+# costs about a hundred times its native CPU, and neither the VM's two
+# vCPUs nor the farm can sustain 10,000 handshakes a second. There the
+# test keeps 10,000 backends but probes each every PROBE_SCALE_INTERVAL
+# (60) seconds, and bounds the CPU per probe: all of it (utime + stime,
+# PROBE_SCALE_MAX_US, 4000 us under TCG; measured: about 1500) and the
+# part in vipprobe's own code (utime, PROBE_SCALE_MAX_USER_US, 300 us
+# under TCG; measured: about 65). An event loop that did per-backend work
+# for each probe (a scan of 10,000 backends: milliseconds under TCG) or
+# spun between probes fails these; a loaded host (other VMs on the same
+# cores inflate a TCG guest's tick accounting) stays well inside them.
+# With KVM or on a host the defaults are the issue's own: interval 1 s,
+# under 5% of one core (PROBE_SCALE_MAX_CPU), 5 us per probe.
+#
 # Knobs: PROBE_SCALE_N (10000 backends), PROBE_SCALE_POOLS (10),
-# PROBE_SCALE_SECONDS (20, the measuring window), PROBE_SCALE_MAX_CPU
-# (the bound asserted, percent of one CPU; see the test for why).
+# PROBE_SCALE_SECONDS (20), PROBE_SCALE_INTERVAL, PROBE_SCALE_MAX_CPU
+# (percent of one core), PROBE_SCALE_MAX_US and PROBE_SCALE_MAX_USER_US
+# (CPU per probe).
 
 load lib/topo
 
@@ -20,31 +45,59 @@ VIPPROBE=${VIPPROBE:-$REPO/tool/vipprobe}
 N=${PROBE_SCALE_N:-10000}
 NPOOLS=${PROBE_SCALE_POOLS:-10}
 WINDOW=${PROBE_SCALE_SECONDS:-20}
-INTERVAL=${PROBE_SCALE_INTERVAL:-1}
 PORT=7000
+if [ "${VIPFWD_VM:-}" = 1 ] && [ "${VIPFWD_VM_ACCEL:-tcg}" = tcg ]; then
+	TCG=1
+	INTERVAL=${PROBE_SCALE_INTERVAL:-60}
+	MAX_CPU=${PROBE_SCALE_MAX_CPU:-100}
+	MAX_US=${PROBE_SCALE_MAX_US:-4000}
+	MAX_USER_US=${PROBE_SCALE_MAX_USER_US:-300}
+else
+	TCG=0
+	INTERVAL=${PROBE_SCALE_INTERVAL:-1}
+	MAX_CPU=${PROBE_SCALE_MAX_CPU:-5}
+	MAX_US=${PROBE_SCALE_MAX_US:-5}
+	MAX_USER_US=${PROBE_SCALE_MAX_USER_US:-5}
+fi
 
 setup() {
 	vipfwd_loaded || vf_die "the vipfwd module is not loaded"
 	[ -x "$VIPPROBE" ] || vf_die "$VIPPROBE is not built"
+	[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (vipprobe and the farm apart)"
 	topo_init psc
 }
 
 teardown() {
 	# The generic diagnostics list every backend twice (vipctl show and
-	# stats: 20,000 lines, minutes under TCG); say what matters instead.
+	# stats: 20,000 lines, minutes under TCG): say what matters, then
+	# drop lb's namespace (and with it the configuration) first.
 	if [ -z "${BATS_TEST_COMPLETED:-}" ] && [ -n "${VF_DIR:-}" ]; then
-		echo "---- vipprobe.log (first and last lines) ----"
+		echo "---- vipprobe.log: first and last lines ----"
 		head -n 5 "$VF_DIR/vipprobe.log" 2>/dev/null
 		tail -n 20 "$VF_DIR/vipprobe.log" 2>/dev/null
-		echo "---- farm.log ----"
-		tail -n 5 "$VF_DIR/farm.log" 2>/dev/null
-		BATS_TEST_COMPLETED=1
+		echo "---- up/down lines: $(grep -c ': up (' "$VF_DIR/vipprobe.log") / $(grep -c ': down (' "$VF_DIR/vipprobe.log")"
+		[ -z "${PROBE_PID:-}" ] || stop_pid "$PROBE_PID"
+		ip netns del "$(ns_of lb)" 2>/dev/null || true
 	fi
 	topo_down
 }
 
-# The listener: accepts and closes as fast as it can, one process; the
-# probes close with an RST, so nothing lingers.
+# milli N: N thousandths as a decimal (1234 -> 1.234).
+milli() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+
+# cpu_ticks PID: "utime stime" of PID, in clock ticks.
+cpu_ticks() {
+	local stat rest
+	read -r stat <"/proc/$1/stat" || return 1
+	rest=${stat##*) }	# the fields after "(comm) "
+	# shellcheck disable=SC2086 # split into fields on purpose
+	set -- $rest
+	# $1 is field 3 (state): utime and stime are fields 14 and 15.
+	echo "${12} ${13}"
+}
+
+# The listener: accepts and closes as fast as it can; the probes close
+# with an RST, so nothing lingers.
 farm_listener() {
 	cat >"$VF_DIR/farm.py" <<'PY'
 import os, socket, sys
@@ -59,26 +112,15 @@ while True:
     except OSError:
         pass
 PY
-	bg fm farm /usr/bin/python3 "$VF_DIR/farm.py" "$PORT"
+	bg fm farm taskset -c 1 /usr/bin/python3 "$VF_DIR/farm.py" "$PORT"
 	wait_listen fm tcp "0.0.0.0:$PORT"
 }
 
-# milli N: N thousandths as a decimal (1234 -> 1.234).
-milli() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
+all_up() { [ "$(grep -c ": up (" "$VF_DIR/vipprobe.log")" -ge "$N" ]; }
 
-# cpu_ticks PID: utime + stime of PID, in clock ticks.
-cpu_ticks() {
-	local stat rest
-	read -r stat <"/proc/$1/stat" || return 1
-	rest=${stat##*) }	# the fields after "(comm) "
-	# shellcheck disable=SC2086 # split into fields on purpose
-	set -- $rest
-	# $1 is field 3 (state): utime and stime are fields 14 and 15.
-	echo $((${12} + ${13}))
-}
-
-@test "vipprobe: $N backends at 1 s interval, CPU of one core measured" {
-	local i per first pid farm hz t0 t1 c0 c1 f0 f1 s0 s1 ups downs cpu_mc rate max
+@test "vipprobe: $N backends, CPU per probe and of one core measured" {
+	local i per first hz t0 t1 u0 s0 u1 s1 y0 y1 ups downs wall_ms probes \
+		cpu_mc user_mc rate ns user_ns result
 	ns_add lb fm
 	ip -batch - <<-EOF
 		link add eth0 netns $(ns_of lb) type veth peer name eth0 netns $(ns_of fm)
@@ -101,8 +143,9 @@ cpu_ticks() {
 				tcp dport $PORT tcp flags & (syn | ack) == syn counter name syn
 			}
 		}" net.core.somaxconn=65535 net.ipv4.tcp_max_syn_backlog=65535
+	# The farm's receive path on CPU 1 (sysfs of fm's own namespace).
+	ip netns exec "$(ns_of fm)" sh -c 'echo 2 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
 	farm_listener
-	farm=$BG_PID
 
 	# NPOOLS pools, N backends in all: 10.200.0.1 upwards.
 	per=$((N / NPOOLS))
@@ -114,43 +157,48 @@ cpu_ticks() {
 	done
 	[ "$(vj '[.pools[].backends | length] | add' pool show)" -eq "$N" ]
 
-	bg lb vipprobe "$VIPPROBE"
-	pid=$BG_PID
-	# Warm-up: every backend has its first verdict (one log line each:
-	# "up (successes 1: connected)").
+	bg lb vipprobe taskset -c 0 "$VIPPROBE"
+	PROBE_PID=$BG_PID
 	wait_until 120 grep -q "probing $N backends of $NPOOLS pools" "$VF_DIR/vipprobe.log" ||
 		vf_die "vipprobe did not start"
-	wait_until $((3 * INTERVAL + 120)) eval '[ "$(grep -c ": up (" "$VF_DIR/vipprobe.log")" -ge "$N" ]' ||
+	# Warm-up: every backend has its first verdict, one log line each
+	# ("up (successes 1: connected)"); first probes are spread over one
+	# interval.
+	wait_until $((2 * INTERVAL + 120)) all_up ||
 		vf_die "only $(grep -c ": up (" "$VF_DIR/vipprobe.log") of $N backends went up"
 	vf_sleep 2
 
 	hz=$(getconf CLK_TCK)
 	t0=$EPOCHREALTIME
-	c0=$(cpu_ticks "$pid")
-	f0=$(cpu_ticks "$farm")
-	s0=$(counter fm inet syn)
+	read -r u0 s0 < <(cpu_ticks "$PROBE_PID")
+	y0=$(counter fm inet syn)
 	vf_sleep "$WINDOW"
 	t1=$EPOCHREALTIME
-	c1=$(cpu_ticks "$pid")
-	f1=$(cpu_ticks "$farm")
-	s1=$(counter fm inet syn)
+	read -r u1 s1 < <(cpu_ticks "$PROBE_PID")
+	y1=$(counter fm inet syn)
 
-	kill -0 "$pid" || vf_die "vipprobe died"
+	kill -0 "$PROBE_PID" || vf_die "vipprobe died"
 	ups=$(grep -c ": up (" "$VF_DIR/vipprobe.log")
 	downs=$(grep -c ": down (" "$VF_DIR/vipprobe.log" || true)
 	# Integer arithmetic: wall time in ms; CPU in thousandths of a
 	# percent of one core; CPU per probe in ns.
-	local wall_ms=$(( (${t1/./} - ${t0/./}) / 1000 )) probes=$((s1 - s0)) fcpu_mc ns
-	cpu_mc=$(( (c1 - c0) * 100000 * 1000 / hz / wall_ms ))
-	fcpu_mc=$(( (f1 - f0) * 100000 * 1000 / hz / wall_ms ))
+	wall_ms=$(( (${t1/./} - ${t0/./}) / 1000 ))
+	probes=$((y1 - y0))
+	cpu_mc=$(( (u1 + s1 - u0 - s0) * 100000 * 1000 / hz / wall_ms ))
+	user_mc=$(( (u1 - u0) * 100000 * 1000 / hz / wall_ms ))
 	rate=$(( probes * 1000 / wall_ms ))
-	ns=$(( (c1 - c0) * 1000000000 / hz / (probes + 1) ))
-	RESULT="backends=$N pools=$NPOOLS interval_s=$INTERVAL window_ms=$wall_ms probes=$probes probes_per_s=$rate"
-	RESULT+=" vipprobe_cpu_pct=$(milli "$cpu_mc") vipprobe_ticks=$((c1 - c0)) hz=$hz"
-	RESULT+=" cpu_us_per_probe=$(milli "$ns") listener_cpu_pct=$(milli "$fcpu_mc") up=$ups down=$downs"
-	echo "# $RESULT" >&3
+	ns=$(( (u1 + s1 - u0 - s0) * 1000000000 / hz / (probes > 0 ? probes : 1) ))
+	user_ns=$(( (u1 - u0) * 1000000000 / hz / (probes > 0 ? probes : 1) ))
+	result="tcg=$TCG backends=$N pools=$NPOOLS interval_s=$INTERVAL window_ms=$wall_ms"
+	result+=" probes=$probes probes_per_s=$rate cpu_pct=$(milli "$cpu_mc")"
+	result+=" user_pct=$(milli "$user_mc") ticks_user=$((u1 - u0)) ticks_sys=$((s1 - s0)) hz=$hz"
+	result+=" cpu_us_per_probe=$(milli "$ns") user_us_per_probe=$(milli "$user_ns") up=$ups down=$downs"
+	echo "# $result" >&3
+	# At 10,000 probes a second (the issue's load) this CPU per probe
+	# is ns x 10^4 / 10^9 s a second = ns / 1000 percent of one core.
+	echo "# => at 10000 probes/s this is $(milli "$ns")% of one core" >&3
 	if [ -n "${VIPFWD_VM_OUT:-}" ]; then
-		echo "$RESULT" >>"$VIPFWD_VM_OUT/probe-scale.txt" || true
+		echo "$result" >>"$VIPFWD_VM_OUT/probe-scale.txt" || true
 	fi
 
 	# Every backend is probed about once an interval (the +-10 % jitter
@@ -158,7 +206,10 @@ cpu_ticks() {
 	[ "$rate" -ge $((N * 9 / 10 / INTERVAL)) ] || vf_die "only $rate probes/s for $N backends"
 	[ "$rate" -le $((N * 12 / 10 / INTERVAL)) ] || vf_die "$rate probes/s for $N backends: too many"
 	[ "$downs" -eq 0 ] || vf_die "$downs backends went down"
-	max=${PROBE_SCALE_MAX_CPU:-5}
-	[ "$cpu_mc" -lt $((max * 1000)) ] ||
-		vf_die "vipprobe used $(milli "$cpu_mc")% of one core, limit $max%"
+	[ "$cpu_mc" -lt $((MAX_CPU * 1000)) ] ||
+		vf_die "vipprobe used $(milli "$cpu_mc")% of one core, limit $MAX_CPU%"
+	[ "$ns" -lt $((MAX_US * 1000)) ] ||
+		vf_die "vipprobe used $(milli "$ns") us of CPU per probe, limit $MAX_US us"
+	[ "$user_ns" -lt $((MAX_USER_US * 1000)) ] ||
+		vf_die "vipprobe used $(milli "$user_ns") us of user CPU per probe, limit $MAX_USER_US us"
 }

@@ -1,0 +1,273 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0
+#
+# Path MTU and segmentation offloads through the IPIP tunnel (IPv4):
+#  - with every link at MTU 1500 the tunnel carries at most 1480 bytes of
+#    client packet: vipfwd answers a too big DF packet with ICMP
+#    fragmentation-needed, MTU 1480, counted too_big, and a 1 MB TCP
+#    transfer completes (no black hole) with the client having learned
+#    1480, for a client behind lb and for lb's own connection (LOCAL_OUT);
+#  - a UDP datagram with DF: 1480 bytes pass, 1500 get the ICMP error;
+#  - TCP bulk with TSO (veth defaults), and with GRO on lb and the backend,
+#    arrives byte-identical; iperf3 through the VIP compared with iperf3 to
+#    the backend's own address in the same VM (issue 5 goal: >= 0.8x).
+#
+# Topology: selftests/lib/topo.bash, one backend.
+
+# jq programs are single-quoted on purpose; VF_UNDERLAY_MTU is read by topo_up.
+# shellcheck disable=SC2016,SC2034
+load lib/topo
+
+SCAPY=$VF_LIB_DIR/scapy_send.py
+
+setup() {
+	vipfwd_loaded || vf_die "the vipfwd module is not loaded"
+	topo_init mtu
+}
+
+teardown() {
+	topo_down
+}
+
+# lb_pool PROTO PORT...: pool p1 = b1 and one frontend per PROTO PORT pair.
+lb_pool() {
+	vipctl_lb pool add p1
+	vipctl_lb backend add p1 "$(backend_addr 1)"
+	while [ $# -ge 2 ]; do
+		vipctl_lb frontend add "$VIP" "$1" "$2" pool p1
+		shift 2
+	done
+}
+
+# all_links_mtu MTU: every link of every namespace of this test has it.
+all_links_mtu() {
+	local ns name mtu bad=0
+	while read -r ns; do
+		# "2: eth0@if3: <...> mtu 1500 qdisc ..." (one line per link)
+		while read -r name mtu; do
+			[ "$name" = lo ] || [ "$name" = tunl0 ] || [ "$mtu" -eq "$1" ] || {
+				echo "$ns $name: mtu $mtu" >&2
+				bad=1
+			}
+		done < <(ip -n "$ns" -o link show | sed -E 's/^[0-9]+: ([^:@]+)[^ ]* .* mtu ([0-9]+) .*/\1 \2/')
+	done <"$VF_DIR/netns"
+	return "$bad"
+}
+
+# route_mtu ROLE ADDR: the path MTU ROLE's route cache holds for ADDR
+# (`ip route get`: "... cache expires 598sec mtu 1480"), or nothing.
+route_mtu() {
+	local re='[[:space:]]mtu ([0-9]+)' out
+	out=$(nsx "$1" ip route get "$2")
+	echo "$1: ip route get $2: $out" >&2
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+}
+
+@test "PMTU, links at 1500: 1 MB of TCP through the VIP arrives; the client learned 1480; too_big counted" {
+	VF_UNDERLAY_MTU=1500
+	topo_up 1
+	lb_pool tcp 1433
+	all_links_mtu 1500 || vf_die "a link is not at MTU 1500"
+	local p out
+	p=$(payload p 1048576)
+	out=$VF_DIR/received
+	tcp_sink b1 1433 "$out"
+
+	# No black hole: the client's 1500-byte segments do not fit the
+	# tunnel; unless the client hears so and sends 1480-byte ones, the
+	# transfer stalls and tcp_send times out.
+	tcp_send cl "$p" "$VIP" 1433 || vf_die "the transfer did not complete"
+	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
+	[ "$(sha "$p")" = "$(sha "$out")" ] ||
+		vf_die "backend got $(stat -c %s "$out") bytes, sha256 differs from what the client sent"
+
+	[ "$(route_mtu cl "$VIP")" = 1480 ] || vf_die "the client did not learn path MTU 1480 for the VIP"
+	[ "$(vj .drops.too_big stats)" -ge 1 ] || vf_die "too_big did not count"
+	[ "$(stat_frontend tcp 1433 bytes)" -ge 1048576 ] || vf_die "frontend byte counter < payload"
+}
+
+@test "PMTU, links at 1500: lb's own TCP to the VIP (LOCAL_OUT) learns 1480 and completes" {
+	VF_UNDERLAY_MTU=1500
+	topo_up 1
+	lb_pool tcp 1433
+	local p out
+	p=$(payload p 1048576)
+	out=$VF_DIR/received
+	tcp_sink b1 1433 "$out"
+	tcp_send lb "$p" "$VIP" 1433 || vf_die "the transfer did not complete"
+	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
+	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload from lb differs"
+	[ "$(route_mtu lb "$VIP")" = 1480 ] || vf_die "lb did not learn path MTU 1480 for the VIP"
+	[ "$(vj .drops.too_big stats)" -ge 1 ] || vf_die "too_big did not count"
+}
+
+@test "PMTU, links at 1500: UDP with DF, 1480 bytes pass, 1500 get ICMP frag-needed mtu 1480" {
+	VF_UNDERLAY_MTU=1500
+	topo_up 1
+	lb_pool udp 5353
+	local rep=$VF_DIR/scapy.json
+	# Two datagrams with DF from the client's eth0 (scapy, nothing in the
+	# client's kernel fragments or fixes them); capture on both sides.
+	timeout 300 /usr/bin/python3 "$SCAPY" \
+		--from "$(ns_of cl):eth0" --to "$(ns_of lb):eth0" \
+		--cap "b1=$(ns_of b1):eth0" --cap "cl=$(ns_of cl):eth0" \
+		--after "$VIPCTL -n $(ns_of lb) -j stats" --wait 2 udp_df_fit udp_df_big \
+		>"$rep" || vf_die "scapy_send.py failed"
+	jq -c '.cap | to_entries[] | .key as $k | .value[] | [$k, .dir, .summary]' "$rep"
+
+	# 1480 bytes: forwarded, byte-identical inside the tunnel.
+	[ "$(jq '.cases[0].sent[0] as $p | [.cap.b1[] | select(.dir == "in" and .inner == $p)] | length' "$rep")" -eq 1 ] ||
+		vf_die "the 1480-byte datagram did not reach b1 unchanged"
+	# 1500 bytes: not forwarded; ICMP frag-needed (3/4), next-hop MTU 1480,
+	# from lb, quoting the datagram's header, counted too_big.
+	[ "$(jq '.cases[1].sent[0] as $p | [.cap.b1[] | select(.inner == $p)] | length' "$rep")" -eq 0 ] ||
+		vf_die "the 1500-byte DF datagram reached b1"
+	local lbhex o
+	IFS=. read -ra o <<<"$LB_CL_ADDR"
+	lbhex=$(printf '%02x' "${o[@]}")
+	[ "$(jq --arg lb "$lbhex" '.cases[1].sent[0] as $p |
+		[.cap.cl[] | select(.dir == "in" and .ip[24:32] == $lb and
+			.icmp_type == 3 and .icmp_code == 4 and
+			.icmp_mtu == 1480 and .icmp_quoted[0:56] == $p[0:56])] | length' "$rep")" -eq 1 ] ||
+		vf_die "the client did not get exactly one frag-needed with MTU 1480 for its datagram"
+	[ "$(jq '.cases[1].after.drops.too_big - .cases[0].after.drops.too_big' "$rep")" -eq 1 ] ||
+		vf_die "too_big did not count the 1500-byte datagram"
+	[ "$(jq '.cases[0].after.drops.too_big - .before.drops.too_big' "$rep")" -eq 0 ] ||
+		vf_die "too_big counted the 1480-byte datagram"
+}
+
+# ------------------------------------------------------------ GSO / GRO
+
+# offloads ROLE DEV: the offload settings that matter here, one line.
+offloads() {
+	nsx "$1" ethtool -k "$2" |
+		awk -v r="$1/$2" -F': ' '
+			/^(tcp-segmentation-offload|generic-segmentation-offload|generic-receive-offload|tx-ipxip4-segmentation):/ {
+				s = s " " $1 "=" $2
+			}
+			END { print r ":" s }'
+}
+
+# offload_is ROLE DEV FEATURE on|off
+offload_is() {
+	nsx "$1" ethtool -k "$2" | grep -q "^$3: $4"
+}
+
+# iperf_bps ROLE ADDR NAME: one iperf3 run of $IPERF_BYTES to ADDR:5201;
+# prints the receiver's bits per second. The run must end cleanly and
+# send exactly $IPERF_BYTES.
+iperf_bps() {
+	local j=$VF_DIR/iperf-$3.json
+	timeout 180 nsenter --net="/run/netns/$(ns_of "$1")" \
+		iperf3 -c "$2" -n "$IPERF_BYTES" -J >"$j" ||
+		vf_die "iperf3 to $2 ($3) failed: $(jq -r '.error // empty' "$j" 2>/dev/null)"
+	jq -e '.error == null' "$j" >/dev/null || vf_die "iperf3 $3: $(jq -r .error "$j")"
+	[ "$(jq '.end.sum_sent.bytes' "$j")" -eq "$IPERF_BYTES" ] ||
+		vf_die "iperf3 $3 sent $(jq '.end.sum_sent.bytes' "$j") bytes"
+	jq '.end.sum_received.bits_per_second | floor' "$j"
+}
+
+# median A B C
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+
+# compare_iperf ROUNDS: ROUNDS interleaved iperf3 runs through the VIP and
+# to b1 directly; sets VIP_MBPS, DIRECT_MBPS (medians) and RATIO.
+compare_iperf() {
+	local i v d vs=() ds=()
+	for ((i = 1; i <= $1; i++)); do
+		v=$(iperf_bps cl "$VIP" "vip$i") || return 1
+		d=$(iperf_bps cl "$(backend_addr 1)" "direct$i") || return 1
+		echo "round $i: vip $((v / 1000000)) Mbit/s, direct $((d / 1000000)) Mbit/s"
+		vs+=("$v")
+		ds+=("$d")
+	done
+	v=$(median "${vs[@]}")
+	d=$(median "${ds[@]}")
+	VIP_MBPS=$((v / 1000000))
+	DIRECT_MBPS=$((d / 1000000))
+	RATIO=$(awk -v v="$v" -v d="$d" 'BEGIN { printf "%.2f", v / d }')
+}
+
+@test "GSO/GRO: TCP bulk through the VIP with TSO, byte-identical; iperf3 ratio to the direct path" {
+	topo_up 1
+	lb_pool tcp 5201 tcp 1433
+	local p out
+	offloads cl eth0
+	offloads lb eth0
+	offloads lb eth1
+	offloads b1 eth0
+	# veth defaults: TSO on (the client sends super-packets), GRO off; lb's
+	# eth1 takes IPIP GSO packets (tx-ipxip4-segmentation).
+	offload_is cl eth0 tcp-segmentation-offload on || vf_die "TSO is off on the client"
+	offload_is lb eth1 tx-ipxip4-segmentation on || vf_die "lb's eth1 cannot take IPIP GSO"
+
+	p=$(payload p 16777216)
+	out=$VF_DIR/received
+	tcp_sink b1 1433 "$out"
+	tcp_send cl "$p" "$VIP" 1433 || vf_die "16 MiB through the VIP did not complete"
+	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
+	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "16 MiB through the VIP: sha256 differs"
+
+	# iperf3's own end-of-test receiver count is taken when the client
+	# says it is done, before the bytes still in flight are read (the
+	# direct path shows it as well): byte equality is the sha256 above.
+	bg b1 iperf3 iperf3 -s -p 5201 -B 0.0.0.0
+	wait_listen b1 tcp 0.0.0.0:5201
+	IPERF_BYTES=$((64 << 20))
+	compare_iperf 3
+	echo "# TCP bulk (TSO on, GRO off: veth defaults): vip $VIP_MBPS Mbit/s, direct $DIRECT_MBPS Mbit/s, ratio $RATIO" >&3
+	[ "$(vj .drops.too_big stats)" -eq 0 ] || vf_die "too_big drops with a 1600-byte underlay"
+	[ "$(vj .drops.nomem stats)" -eq 0 ] || vf_die "nomem drops"
+	[ "$(stat_frontend tcp 5201 bytes)" -ge $((3 * IPERF_BYTES)) ] ||
+		vf_die "frontend tcp 5201 carried less than the three iperf3 runs"
+	# The issue's goal is >= 0.8 (measured: see docs/benchmarks.md). Under
+	# TCG on a shared 2-core host one run can lose half its CPU to a
+	# neighbour; the median of three interleaved runs still moved by about
+	# a third between otherwise identical runs, so the test holds the
+	# ratio to 0.5: a data path that costs twice what forwarding costs (or
+	# segments in software what it should not) fails it.
+	awk -v r="$RATIO" 'BEGIN { exit !(r >= 0.5) }' || vf_die "vip/direct ratio $RATIO < 0.5"
+}
+
+@test "GSO/GRO: GRO super-packets (client TSO off, GRO on at lb and b1) through the tunnel arrive byte-identical" {
+	topo_up 1
+	lb_pool tcp 5201 tcp 1433
+	local p out
+	# The client sends MSS-sized segments; lb's eth0 merges them (GRO, up
+	# to 64 KiB: those above 64 KiB - 20 cannot take an outer header and
+	# are segmented by vipfwd first); b1's eth0 merges the IPIP packets.
+	nsx cl ethtool -K eth0 tso off gso off
+	nsx lb ethtool -K eth0 gro on
+	nsx b1 ethtool -K eth0 gro on
+	offloads cl eth0
+	offloads lb eth0
+	offloads b1 eth0
+	# lb_big_in: packets above 1500 bytes entering lb: what GRO built.
+	nsx lb nft -f - <<-EOF
+		table netdev vft {
+			counter big_in {}
+			chain m_in {
+				type filter hook ingress device eth0 priority 0; policy accept;
+				meta length > 1500 counter name big_in
+			}
+		}
+	EOF
+
+	p=$(payload p 16777216)
+	out=$VF_DIR/received
+	tcp_sink b1 1433 "$out"
+	tcp_send cl "$p" "$VIP" 1433 || vf_die "16 MiB through the VIP did not complete"
+	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
+	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "16 MiB through the VIP: sha256 differs"
+	counters_dump
+	[ "$(cnt lb netdev big_in)" -gt 0 ] || vf_die "lb received no GRO packet: the test proves nothing"
+	[ "$(vj .drops.nomem stats)" -eq 0 ] || vf_die "nomem drops"
+	[ "$(vj .drops.too_big stats)" -eq 0 ] || vf_die "too_big drops"
+
+	# One round of the comparison, for the record only.
+	bg b1 iperf3 iperf3 -s -p 5201 -B 0.0.0.0
+	wait_listen b1 tcp 0.0.0.0:5201
+	IPERF_BYTES=$((32 << 20))
+	compare_iperf 1
+	echo "# TCP bulk (client TSO off, GRO on at lb and b1): vip $VIP_MBPS Mbit/s, direct $DIRECT_MBPS Mbit/s, ratio $RATIO" >&3
+}
