@@ -159,7 +159,19 @@ rejects() {
 	rejects 1 'nat.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 mode nat
 	rejects 1 'gue.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 encap gue
 	rejects 1 'nat.*not supported yet' frontend set "$VIP" tcp 1433 mode nat
-	rejects 1 'idle-timeout.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 idle-timeout 30
+}
+
+@test "flow settings of a frontend are accepted and shown" {
+	local j
+	vipctl_lb frontend add "$VIP" tcp 1434 pool p1 idle-timeout 30 hash 2tuple \
+		no-backend reject on-health-down keep
+	j=$(vipctl_lb -j show)
+	jq -e '.frontends[] | select(.port == 1434) |
+		.idle_timeout == 30 and .hash == "2tuple" and .no_backend == "reject"
+		and .on_health_down == "keep"' <<<"$j" >/dev/null ||
+		vf_die "frontend settings not as set: $j"
+	rejects 2 'idle-timeout "0"' frontend set "$VIP" tcp 1434 idle-timeout 0
+	rejects 2 'on-health-down.*maybe' frontend set "$VIP" tcp 1434 on-health-down maybe
 }
 
 @test "-j show is JSON with the design's keys" {
