@@ -204,11 +204,9 @@ all_land() {
 
 @test "failover keeps an established connection to the old node, byte for byte" {
 	local b1 b2
-	# The flow table (issue 3) is what keeps a flow on its backend when
-	# the backend's health goes down; a module without it reschedules the
-	# flow's next packet to the new node, which resets it.
-	genl ctrl get name vipfwd 2>/dev/null | grep -q "ID-0x$(printf %x "$(flow_get_cmd)") " ||
-		skip "this vipfwd module has no flow table yet (no FLOW_GET operation)"
+	# The flow table keeps a TCP flow on its backend when the backend's
+	# health goes down; without it the flow's next packet would be
+	# rescheduled to the new node, which resets the connection.
 	topo_up 2
 	b1=$(backend_addr 1)
 	b2=$(backend_addr 2)
@@ -259,14 +257,6 @@ PY
 	wait_pid "$session" 20 || vf_die "the session broke: $(cat "$VF_DIR/session.log")"
 	grep -q "after ok 65536" "$VF_DIR/session.log"
 	sed 's/^/# session: /' "$VF_DIR/session.log" >&3
-}
-
-# flow_get_cmd: VIPFWD_CMD_FLOW_GET's number, from the UAPI header.
-flow_get_cmd() {
-	awk '/^enum vipfwd_cmd/ { on = 1; n = -1; next }
-	     on && /^}/ { exit }
-	     on && /VIPFWD_CMD_/ { n++; if ($1 ~ /^VIPFWD_CMD_FLOW_GET,?$/) { print n; exit } }' \
-		"$REPO/include/uapi/linux/vipfwd.h"
 }
 
 @test "restart does not flap: vipprobe resumes from the kernel's health" {
