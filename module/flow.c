@@ -45,17 +45,25 @@
 /* TCP flows that have seen only SYNs, and TCP flows after a FIN or RST,
  * expire after this (or the frontend's idle timeout, if shorter).
  */
-#define VIPFWD_SYN_TIMEOUT	(10 * HZ)
-#define VIPFWD_CLOSE_TIMEOUT	(10 * HZ)
+#define VIPFWD_SYN_TIMEOUT	10	/* seconds */
+#define VIPFWD_CLOSE_TIMEOUT	10	/* seconds */
 
 /* Expiry work: flows looked at per run, per chunk under one RCU section,
- * and the pause once a full pass is done.
+ * the pause between the runs of a pass, and once a full pass is done. A
+ * flow found expired on lookup is a miss whenever the walk comes, so the
+ * walk only bounds the memory of dead flows: a million flows take some
+ * 6 s per pass, not a CPU kept busy walking them again and again.
  */
 #define VIPFWD_GC_BUDGET	16384
 #define VIPFWD_GC_CHUNK		64	/* buckets */
+#define VIPFWD_GC_STEP		(HZ / 10)
 #define VIPFWD_GC_INTERVAL	HZ
 
-/* Memcmp-able, a multiple of 4 bytes (jhash2), padding always zero. */
+/*
+ * Memcmp-able, no padding: 41 bytes, hashed with jhash. Packed so that
+ * the flow's own small fields fill the 3 bytes a 4-byte aligned key would
+ * waste; every member still sits at its natural alignment.
+ */
 struct vipfwd_flow_key {
 	union vipfwd_addr	saddr;
 	union vipfwd_addr	daddr;		/* the VIP */
@@ -65,20 +73,46 @@ struct vipfwd_flow_key {
 	u8			family;
 	u8			proto;		/* 0 for 2tuple */
 	u8			fe_proto;	/* the frontend's protocol */
-	u8			pad[3];
-};
+} __packed;
 
-/* 96 bytes on 64-bit kernels: the slab object size per tracked flow. */
+/*
+ * 88 bytes on 64-bit kernels: the slab object per tracked flow (issue 3
+ * asks for at most 96 bytes of memory per flow). The data path reads
+ * node, key, last, timeout and be: the first 64 bytes, one cache line
+ * when the object is 64-byte aligned, at most two otherwise.
+ */
 struct vipfwd_flow {
 	struct rhash_head	node;
 	struct vipfwd_flow_key	key;
+	u8			state;		/* enum vipfwd_flow_state */
+	u16			timeout;	/* vipfwd_timeout_encode() */
 	u32			last;		/* jiffies of the last packet */
 	struct vipfwd_backend	*be;		/* reference held; cmpxchg */
 	struct vipfwd_counters	*fec;		/* reference held */
-	u32			timeout;	/* jiffies, for the state */
-	u8			state;		/* enum vipfwd_flow_state */
 	struct rcu_head		rcu;
 };
+
+/*
+ * A flow's timeout in 16 bits: seconds up to 32767, above that (idle
+ * timeouts of 9 hours and more, up to VIPFWD_IDLE_TIMEOUT_MAX) units of
+ * 4 seconds, rounded up, with the top bit set.
+ */
+#define VIPFWD_TIMEOUT_COARSE	0x8000
+
+static u16 vipfwd_timeout_encode(u32 secs)
+{
+	if (secs < VIPFWD_TIMEOUT_COARSE)
+		return secs;
+	return VIPFWD_TIMEOUT_COARSE | min_t(u32, DIV_ROUND_UP(secs, 4),
+					     VIPFWD_TIMEOUT_COARSE - 1);
+}
+
+static u32 vipfwd_timeout_jiffies(u16 enc)
+{
+	if (enc & VIPFWD_TIMEOUT_COARSE)
+		return (u32)(enc & ~VIPFWD_TIMEOUT_COARSE) * 4 * HZ;
+	return (u32)enc * HZ;
+}
 
 static const struct rhashtable_params vipfwd_flow_params = {
 	.key_len		= sizeof(struct vipfwd_flow_key),
@@ -92,10 +126,13 @@ static struct kmem_cache *vipfwd_flow_cache __read_mostly;
 
 int vipfwd_flow_cache_init(void)
 {
-	BUILD_BUG_ON(sizeof(struct vipfwd_flow_key) % sizeof(u32));
-	/* The memory goal per tracked flow. */
+	BUILD_BUG_ON(sizeof(struct vipfwd_flow_key) != 41);
+	BUILD_BUG_ON(VIPFWD_IDLE_TIMEOUT_MAX / 4 >= VIPFWD_TIMEOUT_COARSE);
+	/* The memory goal per tracked flow, with room for the slab: an
+	 * 88-byte object is not merged into the 96-byte kmalloc cache.
+	 */
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
-		     sizeof(struct vipfwd_flow) > 96);
+		     sizeof(struct vipfwd_flow) > 88);
 	vipfwd_flow_cache = KMEM_CACHE(vipfwd_flow, 0);
 	return vipfwd_flow_cache ? 0 : -ENOMEM;
 }
@@ -208,18 +245,22 @@ static void vipfwd_flow_key_fill(struct vipfwd_flow_key *k,
 	}
 }
 
-static u32 vipfwd_flow_timeout(const struct vipfwd_frontend *fe, u8 state)
+/* Encoded (vipfwd_timeout_encode()). */
+static u16 vipfwd_flow_timeout(const struct vipfwd_frontend *fe, u8 state)
 {
-	u32 idle = fe->idle_timeout * HZ;
+	u32 idle = fe->idle_timeout;
 
 	switch (state) {
 	case VIPFWD_FLOW_STATE_SYN:
-		return min_t(u32, idle, VIPFWD_SYN_TIMEOUT);
+		idle = min_t(u32, idle, VIPFWD_SYN_TIMEOUT);
+		break;
 	case VIPFWD_FLOW_STATE_CLOSING:
-		return min_t(u32, idle, VIPFWD_CLOSE_TIMEOUT);
+		idle = min_t(u32, idle, VIPFWD_CLOSE_TIMEOUT);
+		break;
 	default:
-		return idle;
+		break;
 	}
+	return vipfwd_timeout_encode(idle);
 }
 
 /*
@@ -250,7 +291,8 @@ static u8 vipfwd_flow_state(const struct vipfwd_frontend *fe,
 
 static bool vipfwd_flow_expired(const struct vipfwd_flow *f, u32 now)
 {
-	return now - READ_ONCE(f->last) > READ_ONCE(f->timeout);
+	return now - READ_ONCE(f->last) >
+	       vipfwd_timeout_jiffies(READ_ONCE(f->timeout));
 }
 
 /* A hit: refresh what changed, and only that. */
@@ -261,7 +303,7 @@ static void vipfwd_flow_touch(struct vipfwd_flow *f,
 {
 	u8 state = READ_ONCE(f->state);
 	u8 next = vipfwd_flow_state(fe, t, tcp_flags, false, state);
-	u32 timeout = vipfwd_flow_timeout(fe, next);
+	u16 timeout = vipfwd_flow_timeout(fe, next);
 
 	if (READ_ONCE(f->last) != now)
 		WRITE_ONCE(f->last, now);
@@ -342,6 +384,27 @@ vipfwd_flow_insert(struct vipfwd_flow_table *ft,
 	return IS_ERR(old) ? NULL : old;
 }
 
+/*
+ * The consistent hash's choice for @t: the tuple hash and the scheduler
+ * table's slot, in @d for EXPLAIN. The data path only needs them when no
+ * flow decides (a miss or a reschedule): a hit skips the hash and the
+ * table's cache line.
+ */
+static const struct vipfwd_sched *
+vipfwd_decide_sched(const struct vipfwd_frontend *fe,
+		    const struct vipfwd_tuple *t, struct vipfwd_decision *d)
+{
+	const struct vipfwd_sched *sched = rcu_dereference(fe->pool->sched);
+
+	d->hash = vipfwd_tuple_hash(t, fe->hash);
+	if (sched) {
+		d->tier = sched->tier;
+		d->table_size = sched->table_size;
+		d->slot = vipfwd_sched_slot(sched, d->hash);
+	}
+	return sched;
+}
+
 void vipfwd_flow_decide(struct vipfwd_net *vn,
 			const struct vipfwd_frontend *fe,
 			const struct vipfwd_tuple *t, u8 tcp_flags,
@@ -358,17 +421,12 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 	d->be = NULL;
 	d->why = VIPFWD_WHY_NO_BACKEND;
 	d->idle_ms = 0;
-	d->hash = vipfwd_tuple_hash(t, fe->hash);
-	sched = rcu_dereference(fe->pool->sched);
-	if (sched) {
-		d->tier = sched->tier;
-		d->table_size = sched->table_size;
-		d->slot = vipfwd_sched_slot(sched, d->hash);
-	} else {
-		d->tier = 0;
-		d->table_size = 0;
-		d->slot = 0;
-	}
+	d->hash = 0;
+	d->tier = 0;
+	d->table_size = 0;
+	d->slot = 0;
+	/* EXPLAIN shows the table's choice even when a flow pins another. */
+	sched = commit ? NULL : vipfwd_decide_sched(fe, t, d);
 
 	vipfwd_flow_key_fill(&key, fe, t);
 	f = likely(ft->ready) ?
@@ -378,13 +436,17 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 		if (likely(vipfwd_flow_keep(cur, fe, t->proto))) {
 			d->be = cur;
 			d->why = VIPFWD_WHY_FLOW;
-			d->idle_ms = jiffies_to_msecs(now - READ_ONCE(f->last));
 			if (commit)
 				vipfwd_flow_touch(f, fe, t, tcp_flags, now);
+			else
+				d->idle_ms = jiffies_to_msecs(now -
+							      READ_ONCE(f->last));
 			return;
 		}
 
 		/* Its backend is no longer usable for it: a new pick. */
+		if (commit)
+			sched = vipfwd_decide_sched(fe, t, d);
 		be = vipfwd_sched_pick(sched, d->hash);
 		if (!be)
 			return;
@@ -410,6 +472,8 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 	if (f && commit)
 		vipfwd_flow_unlink(ft, f);
 
+	if (commit)
+		sched = vipfwd_decide_sched(fe, t, d);
 	be = vipfwd_sched_pick(sched, d->hash);
 	if (!be)
 		return;
@@ -495,7 +559,7 @@ static void vipfwd_flows_gc_work(struct work_struct *work)
 	done = vipfwd_flows_expire(vn, VIPFWD_GC_BUDGET);
 	/* A large table is walked run after run; a pass done, rest. */
 	queue_delayed_work(system_power_efficient_wq, &ft->gc,
-			   done ? VIPFWD_GC_INTERVAL : 1);
+			   done ? VIPFWD_GC_INTERVAL : VIPFWD_GC_STEP);
 }
 
 /* ---- dumps, flush, settings ---- */
@@ -523,7 +587,8 @@ static void vipfwd_flow_info_fill(struct vipfwd_flow_info *info,
 				  const struct vipfwd_flow *f,
 				  const struct vipfwd_backend *be, u32 now)
 {
-	u32 idle = now - READ_ONCE(f->last), timeout = READ_ONCE(f->timeout);
+	u32 idle = now - READ_ONCE(f->last);
+	u32 timeout = vipfwd_timeout_jiffies(READ_ONCE(f->timeout));
 
 	memset(info, 0, sizeof(*info));
 	info->key.family = f->key.family;

@@ -101,28 +101,32 @@ route_mtu() {
 	[ "$(vj .drops.too_big stats)" -ge 1 ] || vf_die "too_big did not count"
 }
 
-@test "PMTU, links at 1500: UDP with DF, 1480 bytes pass, 1500 get ICMP frag-needed mtu 1480" {
+@test "PMTU, links at 1500: UDP with DF, 1480 bytes pass, 1500 get ICMP frag-needed mtu 1480; without DF, fragmented outside" {
 	VF_UNDERLAY_MTU=1500
 	topo_up 1
 	lb_pool udp 5353
-	local rep=$VF_DIR/scapy.json
-	# Two datagrams with DF from the client's eth0 (scapy, nothing in the
-	# client's kernel fragments or fixes them); capture on both sides.
+	local rep=$VF_DIR/scapy.json out=$VF_DIR/udp lbhex o
+	udp_sink b1 5353 "$out"
+	# Datagrams from the client's eth0 (scapy: nothing in the client's
+	# kernel fragments or fixes them), captured on both sides: 1480 bytes
+	# with DF, 1500 with DF, 1500 without.
 	timeout 300 /usr/bin/python3 "$SCAPY" \
 		--from "$(ns_of cl):eth0" --to "$(ns_of lb):eth0" \
 		--cap "b1=$(ns_of b1):eth0" --cap "cl=$(ns_of cl):eth0" \
-		--after "$VIPCTL -n $(ns_of lb) -j stats" --wait 2 udp_df_fit udp_df_big \
-		>"$rep" || vf_die "scapy_send.py failed"
+		--after "$VIPCTL -n $(ns_of lb) -j stats" --wait 2 \
+		udp_df_fit udp_df_big udp_nodf_big >"$rep" || vf_die "scapy_send.py failed"
 	jq -c '.cap | to_entries[] | .key as $k | .value[] | [$k, .dir, .summary]' "$rep"
 
 	# 1480 bytes: forwarded, byte-identical inside the tunnel.
 	[ "$(jq '.cases[0].sent[0] as $p | [.cap.b1[] | select(.dir == "in" and .inner == $p)] | length' "$rep")" -eq 1 ] ||
 		vf_die "the 1480-byte datagram did not reach b1 unchanged"
-	# 1500 bytes: not forwarded; ICMP frag-needed (3/4), next-hop MTU 1480,
-	# from lb, quoting the datagram's header, counted too_big.
+	[ "$(jq '.cases[0].after.drops.too_big - .before.drops.too_big' "$rep")" -eq 0 ] ||
+		vf_die "too_big counted the 1480-byte datagram"
+
+	# 1500 bytes with DF: not forwarded; ICMP frag-needed (3/4), next-hop
+	# MTU 1480, from lb, quoting the datagram's header; counted too_big.
 	[ "$(jq '.cases[1].sent[0] as $p | [.cap.b1[] | select(.inner == $p)] | length' "$rep")" -eq 0 ] ||
 		vf_die "the 1500-byte DF datagram reached b1"
-	local lbhex o
 	IFS=. read -ra o <<<"$LB_CL_ADDR"
 	lbhex=$(printf '%02x' "${o[@]}")
 	[ "$(jq --arg lb "$lbhex" '.cases[1].sent[0] as $p |
@@ -132,8 +136,18 @@ route_mtu() {
 		vf_die "the client did not get exactly one frag-needed with MTU 1480 for its datagram"
 	[ "$(jq '.cases[1].after.drops.too_big - .cases[0].after.drops.too_big' "$rep")" -eq 1 ] ||
 		vf_die "too_big did not count the 1500-byte datagram"
-	[ "$(jq '.cases[0].after.drops.too_big - .before.drops.too_big' "$rep")" -eq 0 ] ||
-		vf_die "too_big counted the 1480-byte datagram"
+
+	# 1500 bytes without DF: encapsulated (outer DF clear) and fragmented
+	# by lb's output path; b1 reassembles and its socket gets the datagram.
+	[ "$(jq '.cases[2].after.drops | add' "$rep")" -eq "$(jq '.cases[1].after.drops | add' "$rep")" ] ||
+		vf_die "the 1500-byte datagram without DF was dropped"
+	[ "$(jq '[.cap.b1[] | select(.dir == "in" and .proto == 4 and
+		(.ip[12:16] | ascii_downcase) != "0000" and (.ip[12:16] | ascii_downcase) != "4000")] | length' "$rep")" -ge 2 ] ||
+		vf_die "b1 did not receive the outer packet in fragments"
+	wait_until 10 file_size_is "$out" $((1452 + 1472)) ||
+		vf_die "b1's socket got $(stat -c %s "$out") bytes, expected 1452 + 1472"
+	[ "$(tr -cd N <"$out" | wc -c)" -eq 1471 ] && [ "$(tr -cd d <"$out" | wc -c)" -eq 1452 ] ||
+		vf_die "the datagrams arrived changed"
 }
 
 # ------------------------------------------------------------ GSO / GRO
@@ -164,11 +178,16 @@ iperf_bps() {
 	jq -e '.error == null' "$j" >/dev/null || vf_die "iperf3 $3: $(jq -r .error "$j")"
 	[ "$(jq '.end.sum_sent.bytes' "$j")" -eq "$IPERF_BYTES" ] ||
 		vf_die "iperf3 $3 sent $(jq '.end.sum_sent.bytes' "$j") bytes"
+	# Through the VIP or not, the receiver saw the bulk of it.
+	jq -e '.end.sum_received.bytes > 0 and .end.sum_received.bits_per_second > 0' "$j" >/dev/null || {
+		vf_die "iperf3 $3: nothing received: $(jq -c .end "$j")"
+		return 1
+	}
 	jq '.end.sum_received.bits_per_second | floor' "$j"
 }
 
-# median A B C
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+# median N...: the middle one (the upper middle of an even count).
+median() { printf '%s\n' "$@" | sort -n | sed -n "$(($# / 2 + 1))p"; }
 
 # compare_iperf ROUNDS: ROUNDS interleaved iperf3 runs through the VIP and
 # to b1 directly; sets VIP_MBPS, DIRECT_MBPS (medians) and RATIO.

@@ -123,6 +123,18 @@ all_land() {
 	echo "# $n new connections answered by:$hit" >&3
 }
 
+# snmp ROLE FILE FIELD: a counter of ROLE's namespace from /proc/net/snmp
+# or /proc/net/netstat (FILE), e.g. snmp b1 snmp Tcp:PassiveOpens.
+snmp() {
+	nsx "$1" awk -v want="$3" '{
+		if (!($1 in hdr)) { hdr[$1] = 1; for (i = 2; i <= NF; i++) name[$1, i] = $i; next }
+		for (i = 2; i <= NF; i++) if ($1 name[$1, i] == want) print $i
+	}' "/proc/net/$2"
+}
+
+# once_detail ADDR: the detail of ADDR in a --once -j result ($output).
+once_detail() { jq -r ".[] | select(.addr == \"$1\") | .detail" <<<"$output"; }
+
 @test "tcp probe: the floating IP follows the node that answers on 59999" {
 	local b1 b2 t0 t1 ms seen line evs
 	topo_up 2
@@ -418,4 +430,54 @@ PY
 	wait_until 10 health_is sql "$b1" up || vf_die "b1 never came back"
 	all_land 4 one
 	health_is sql "$b3" up
+}
+
+@test "tcp probe modes: syn is half-open and leaves nothing on the backend; connect completes the handshake" {
+	local b1 b2 po0 po1 po2 rx0 rx1 n left
+	topo_up 2
+	b1=$(backend_addr 1)
+	b2=$(backend_addr 2)
+	vipctl_lb pool add sql probe tcp 59999 interval 1 timeout 1 fall 2 rise 1
+	vipctl_lb backend add sql "$b1"
+	vipctl_lb backend add sql "$b2"
+	probe_listen b1 59999
+
+	# connect(): one full handshake, counted by b1 as a passive open.
+	po0=$(snmp b1 snmp Tcp:PassiveOpens)
+	run "$VIPPROBE" -n "$(ns_of lb)" --once -j --tcp-mode connect
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[ "$(once_detail "$b1")" = connected ]
+	[ "$(once_detail "$b2")" = "connect: Connection refused" ]
+	po1=$(snmp b1 snmp Tcp:PassiveOpens)
+	[ "$((po1 - po0))" -eq 1 ] || vf_die "connect mode: $((po1 - po0)) passive opens on b1, expected 1"
+
+	# syn: the same verdicts, from a SYN-ACK and an RST.
+	run "$VIPPROBE" -n "$(ns_of lb)" --once -j --tcp-mode syn
+	echo "$output"
+	[ "$status" -eq 3 ]
+	[ "$(once_detail "$b1")" = SYN-ACK ]
+	[ "$(once_detail "$b2")" = "connect: Connection refused" ]
+
+	# The daemon in syn mode, several probes a backend: verdicts as ever,
+	# and b1 never completes a handshake (no passive open) nor has to
+	# retransmit a SYN-ACK (our kernel's RST reached it every time).
+	rx0=$(snmp b1 netstat TcpExt:TCPSynRetrans)
+	vipprobe_start -v --tcp-mode syn
+	wait_until 10 health_is sql "$b1" up || vf_die "b1 never went up"
+	wait_until 10 health_is sql "$b2" down || vf_die "b2 never went down"
+	grep -q "probing 2 backends of 1 pools (tcp: syn)" "$VF_DIR/vipprobe.log"
+	wait_until 15 eval '[ "$(grep -c "backend $b1: probe ok: SYN-ACK" "$VF_DIR/vipprobe.log")" -ge 5 ]' ||
+		vf_die "fewer than 5 SYN-ACK probes of b1"
+	stop_pid "$PROBE_PID"
+	po2=$(snmp b1 snmp Tcp:PassiveOpens)
+	rx1=$(snmp b1 netstat TcpExt:TCPSynRetrans)
+	n=$(grep -c "backend $b1: probe ok: SYN-ACK" "$VF_DIR/vipprobe.log")
+	echo "# syn mode: $n probes of b1, passive opens +$((po2 - po1)), SYN-ACK retransmits +$((rx1 - rx0))" >&3
+	[ "$po2" -eq "$po1" ] || vf_die "syn mode completed $((po2 - po1)) handshakes on b1"
+	[ "$rx1" -eq "$rx0" ] || vf_die "b1 retransmitted $((rx1 - rx0)) SYN-ACKs: a probe was left half-open"
+	grep "backend $b2: probe failed: connect: Connection refused" "$VF_DIR/vipprobe.log" >/dev/null
+	# Nothing lingers on b1's probe port but the listener.
+	left=$(nsx b1 ss -Htan "( sport = :59999 )" | grep -v LISTEN || true)
+	[ -z "$left" ] || vf_die "left on b1: $left"
 }

@@ -40,6 +40,8 @@ static const char *const op_names[] = {
 	[VC_EXPLAIN] = "explain",
 	[VC_SET] = "set",
 	[VC_SETTINGS] = "settings",
+	[VC_GUARD_SYNC] = "guard sync",
+	[VC_GUARD_SHOW] = "guard show",
 };
 
 const char *vipctl_op_name(enum vipctl_op op)
@@ -809,9 +811,13 @@ static const struct verb frontend_verbs[] = {
 	{ "del", VC_FRONTEND_DEL }, { "show", VC_FRONTEND_SHOW }, { NULL, 0 }
 };
 
+static const struct verb guard_verbs[] = {
+	{ "sync", VC_GUARD_SYNC }, { "show", VC_GUARD_SHOW }, { NULL, 0 }
+};
+
 static const char *const topics[] = {
 	"pool", "backend", "frontend", "show", "stats", "flows", "explain",
-	"set", "settings", "monitor", NULL
+	"set", "settings", "monitor", "guard", NULL
 };
 
 static int parse_object(struct cursor *c, struct vipctl_req *r,
@@ -848,6 +854,8 @@ static int parse_object(struct cursor *c, struct vipctl_req *r,
 		r->topic = object;
 		return 0;
 	}
+	if (object[0] == 'g')
+		return no_more(c);
 	if (object[0] == 'p')
 		return parse_pool(c, r);
 	if (object[0] == 'b')
@@ -909,7 +917,7 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 			if (!strcmp(topics[i], tok))
 				break;
 		if (!topics[i])
-			return vip_errf(e, "unknown help topic \"%s\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings or monitor)",
+			return vip_errf(e, "unknown help topic \"%s\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings, monitor or guard)",
 					tok);
 		r->topic = topics[i];
 		return no_more(&c);
@@ -924,6 +932,8 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		return parse_object(&c, r, "backend", backend_verbs);
 	if (!strcmp(tok, "frontend"))
 		return parse_object(&c, r, "frontend", frontend_verbs);
+	if (!strcmp(tok, "guard"))
+		return parse_object(&c, r, "guard", guard_verbs);
 	if (!strcmp(tok, "flows"))
 		return parse_flows(&c, r);
 	if (!strcmp(tok, "explain"))

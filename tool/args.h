@@ -35,6 +35,8 @@ enum vipctl_op {
 	VC_EXPLAIN,
 	VC_SET,
 	VC_SETTINGS,
+	VC_GUARD_SYNC,
+	VC_GUARD_SHOW,
 };
 
 struct vipctl_req {

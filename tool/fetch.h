@@ -20,6 +20,11 @@ struct vip_config {
 	bool has_stats;
 	struct vip_settings settings;	/* flow limit and count */
 	bool has_settings;
+	/* The VIP guard's counter (table inet vipfwd), when there is one;
+	 * filled by vipctl stats, not by vip_fetch().
+	 */
+	bool has_guard;
+	uint64_t guard_packets, guard_bytes;
 };
 
 void vip_config_init(struct vip_config *cfg);

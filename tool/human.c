@@ -393,6 +393,10 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 	counter_word(f, "rescheduled", s, VIPFWD_STATS_A_RESCHEDULED);
 	counter_word(f, "rejected", s, VIPFWD_STATS_A_REJECTED);
 	fputc('\n', f);
+	/* Traffic to a VIP that no frontend handles, dropped by nftables. */
+	if (cfg->has_guard)
+		fprintf(f, "guard drops: %" PRIu64 " packets %" PRIu64 " bytes\n",
+			cfg->guard_packets, cfg->guard_bytes);
 	return 0;
 }
 
@@ -485,6 +489,9 @@ int human_explain(FILE *f, const struct vip_explain *x)
 		endpoint(&x->dst, x->dport, b, sizeof(b)), verdict);
 	if (VIP_HAS(x, VIPFWD_EXPLAIN_A_REASON))
 		fprintf(f, "  %s\n", x->reason);
+	if (x->guard_drop)
+		fputs("  then dropped by the VIP guard (table inet vipfwd): no frontend handles it\n",
+		      f);
 	if (!x->fe_vip.family)
 		return 0;
 	fprintf(f, "  frontend %s %s %u", vip_addr_str(&x->fe_vip, a),

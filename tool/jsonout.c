@@ -372,6 +372,16 @@ void json_stats(FILE *f, const struct vip_config *cfg)
 	k_counter(&j, s, VIPFWD_STATS_A_FLOW_TABLE_FULL, true);
 	k_counter(&j, s, VIPFWD_STATS_A_RESCHEDULED, true);
 	k_counter(&j, s, VIPFWD_STATS_A_REJECTED, true);
+	/* The VIP guard's drops; null when there is no guard table. */
+	vip_json_key(&j, "guard_drops");
+	if (cfg->has_guard) {
+		vip_json_obj_open(&j);
+		vip_json_ku64(&j, "packets", cfg->guard_packets);
+		vip_json_ku64(&j, "bytes", cfg->guard_bytes);
+		vip_json_obj_close(&j);
+	} else {
+		vip_json_null(&j);
+	}
 	vip_json_obj_close(&j);
 	fputc('\n', f);
 }
@@ -461,6 +471,8 @@ void json_explain(FILE *f, const struct vip_explain *x)
 	k_u64(&j, "table_index", H(TABLE_INDEX), x->table_index, true);
 	k_u64(&j, "table_size", H(TABLE_SIZE), x->table_size, true);
 	k_ms(&j, "flow_idle", H(FLOW_IDLE_MS), x->flow_idle_ms, true);
+	vip_json_key(&j, "guard_drop");
+	vip_json_bool(&j, x->guard_drop);
 	vip_json_obj_close(&j);
 	fputc('\n', f);
 #undef H

@@ -4,7 +4,8 @@
  *
  * The pure parts (state machine, HTTP status parsing, expect codes,
  * jitter) live in probe_state.c and probe_http.c and are unit-tested;
- * probe_check.c runs one probe on a non-blocking socket; probe_loop.c is
+ * probe_check.c runs one probe on a non-blocking socket, probe_syn.c
+ * half-open TCP probes over a raw socket; probe_loop.c is
  * the epoll loop: configuration sync over netlink, scheduling, verdicts.
  */
 #ifndef VIPPROBE_PROBE_H
@@ -80,6 +81,7 @@ enum probe_phase {
 	PROBE_CONNECTING,
 	PROBE_SENDING,
 	PROBE_READING,
+	PROBE_SYN_SENT,		/* half-open: SYN sent, no fd of its own */
 };
 
 #define PROBE_BUF 512
@@ -93,6 +95,14 @@ struct probe_run {
 	size_t off;		/* bytes of the request already sent */
 	bool ok;		/* result, valid once done */
 	char detail[PROBE_DETAIL];
+	/* Half-open probes (probe_syn.c): the engine it is in flight on
+	 * (NULL when none), its chain there and its key.
+	 */
+	struct probe_syn *syn;
+	struct probe_run *snext;
+	struct vip_addr addr;
+	uint16_t sport, dport;
+	uint32_t isn;
 };
 
 /*
@@ -111,12 +121,50 @@ int probe_step(struct probe_run *r, const struct probe_spec *spec);
 void probe_timeout(struct probe_run *r);
 void probe_abort(struct probe_run *r);
 
+/* ---- half-open TCP probes (probe_syn.c) ---- */
+
+struct probe_syn;
+
+/*
+ * Opens the raw sockets (needs CAP_NET_RAW) and reserves the source
+ * ports. NULL on failure, with the reason in err.
+ */
+struct probe_syn *probe_syn_open(char *err, size_t errsize);
+void probe_syn_close(struct probe_syn *e);
+/* The raw socket to watch for EPOLLIN for family (-1: none). */
+int probe_syn_fd(const struct probe_syn *e, int family);
+/*
+ * Sends the SYN of a TCP probe of addr; returns like probe_start(). In
+ * flight (0), r->fd stays -1: the answer comes through probe_syn_recv(),
+ * the timeout through probe_timeout().
+ */
+int probe_syn_start(struct probe_syn *e, struct probe_run *r,
+		    const struct probe_spec *spec, const struct vip_addr *addr);
+/*
+ * Reads one packet from family's raw socket. Returns the probe it
+ * finished (result in it), or NULL; *again is false once nothing is left.
+ */
+struct probe_run *probe_syn_recv(struct probe_syn *e, int family,
+				 bool *again);
+/* Takes an unfinished probe off its engine (timeout, abort). */
+void probe_syn_forget(struct probe_run *r);
+/* TCP checksum of the segment seg from src to dst (pseudo header). */
+uint16_t probe_tcp_csum(const struct vip_addr *src, const struct vip_addr *dst,
+			const void *seg, size_t len);
+
 /* ---- the daemon (probe_loop.c) ---- */
+
+enum probe_tcp_mode {
+	PROBE_TCP_DEFAULT,	/* syn when it can, else connect */
+	PROBE_TCP_CONNECT,	/* a full connect() per probe */
+	PROBE_TCP_SYN,		/* half-open; fail without CAP_NET_RAW */
+};
 
 struct probe_opts {
 	bool once;		/* probe everything once, report, change nothing */
 	bool json;		/* --once output as JSON */
 	bool verbose;		/* log every probe result, not just transitions */
+	enum probe_tcp_mode tcp_mode;	/* how tcp probes are made */
 };
 
 /* Runs vipprobe in the current network namespace; returns the exit code. */

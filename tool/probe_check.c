@@ -21,6 +21,7 @@ static void close_fd(struct probe_run *r)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 
+	probe_syn_forget(r);
 	if (r->fd >= 0) {
 		setsockopt(r->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(r->fd);
@@ -65,6 +66,7 @@ int probe_start(struct probe_run *r, const struct probe_spec *spec,
 	r->fd = -1;
 	r->phase = PROBE_IDLE;
 	r->detail[0] = '\0';
+	r->syn = NULL;
 	if (addr->family == AF_INET) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 
@@ -197,7 +199,8 @@ int probe_step(struct probe_run *r, const struct probe_spec *spec)
 
 void probe_timeout(struct probe_run *r)
 {
-	const char *what = r->phase == PROBE_CONNECTING ? "connect" : "reply";
+	const char *what = r->phase == PROBE_CONNECTING ||
+			   r->phase == PROBE_SYN_SENT ? "connect" : "reply";
 
 	finish(r, false, "timeout waiting for %s", what);
 }

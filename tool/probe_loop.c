@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,10 +66,11 @@ struct prober {
 	bool resync;
 	bool stop;
 	bool short_logged;	/* "cannot start probes" said once */
+	struct probe_syn *syn;	/* half-open tcp probes, NULL: connect() */
 };
 
 /* Tags for the non-probe fds in epoll_event.data.ptr. */
-static char tag_events, tag_signal;
+static char tag_events, tag_signal, tag_syn4, tag_syn6;
 
 static void logmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -570,7 +572,9 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		return;
 	}
 	t->started = now;
-	switch (probe_start(&t->run, &t->spec, &t->addr)) {
+	switch (p->syn && t->spec.type == VIPFWD_PROBE_TCP ?
+		probe_syn_start(p->syn, &t->run, &t->spec, &t->addr) :
+		probe_start(&t->run, &t->spec, &t->addr)) {
 	case -1:
 		if (!p->short_logged) {
 			logmsg("cannot start probes: %s (retrying, no verdicts meanwhile)",
@@ -585,7 +589,23 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 	}
 	p->short_logged = false;
 	reschedule(p, t, now + t->spec.timeout_ms);
-	watch(p, t, EPOLL_CTL_ADD);
+	if (t->run.fd >= 0)	/* a half-open probe has none */
+		watch(p, t, EPOLL_CTL_ADD);
+}
+
+/* Answers to half-open probes, as many as are queued. */
+static void syn_ready(struct prober *p, int family)
+{
+	struct probe_run *r;
+	bool again = true;
+	uint64_t now = now_ms();
+
+	while (again) {
+		r = probe_syn_recv(p->syn, family, &again);
+		if (r)
+			got_result(p, (struct target *)((char *)r -
+				   offsetof(struct target, run)), now);
+	}
 }
 
 static void ready(struct prober *p, struct target *t)
@@ -672,6 +692,10 @@ static int loop(struct prober *p)
 				nl_ready = true;
 			else if (ptr == &tag_signal)
 				sig_ready = true;
+			else if (ptr == &tag_syn4)
+				syn_ready(p, AF_INET);
+			else if (ptr == &tag_syn6)
+				syn_ready(p, AF_INET6);
 			else
 				ready(p, ptr);
 		}
@@ -802,6 +826,26 @@ static int setup(struct prober *p)
 		if (epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 			goto err_errno;
 	}
+	if (p->o->tcp_mode != PROBE_TCP_CONNECT) {
+		char why[160];
+		int i;
+
+		p->syn = probe_syn_open(why, sizeof(why));
+		if (!p->syn && p->o->tcp_mode == PROBE_TCP_SYN) {
+			fprintf(stderr, "vipprobe: --tcp-mode syn: %s\n", why);
+			return -1;
+		}
+		if (!p->syn && !p->o->once)
+			logmsg("tcp probes connect(): no half-open probes (%s)",
+			       why);
+		for (i = 0; p->syn && i < 2; i++) {
+			fd = probe_syn_fd(p->syn, i ? AF_INET6 : AF_INET);
+			ev.data.ptr = i ? &tag_syn6 : &tag_syn4;
+			if (fd >= 0 &&
+			    epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+				goto err_errno;
+		}
+	}
 	/* One fd per probe in flight: with thousands of backends and
 	 * probes waiting for their timeout, 1024 is not enough.
 	 */
@@ -837,7 +881,8 @@ int probe_run_main(const struct probe_opts *o)
 	if (resync(&p))
 		goto out;
 	if (!o->once)
-		logmsg("probing %zu backends of %zu pools", p.n, p.pools.n);
+		logmsg("probing %zu backends of %zu pools (tcp: %s)", p.n,
+		       p.pools.n, p.syn ? "syn" : "connect");
 	rc = loop(&p);
 	if (o->once && !rc)
 		rc = p.stop ? 1 : report(&p);
@@ -849,6 +894,7 @@ out:
 	free(p.t);
 	free(p.heap);
 	free(p.hash);
+	probe_syn_close(p.syn);
 	vip_vec_free(&p.pools);
 	if (p.sigfd >= 0)
 		close(p.sigfd);

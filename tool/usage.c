@@ -66,6 +66,11 @@ static const char monitor[] =
 "  vipctl monitor            print configuration and health events until\n"
 "                            interrupted (one JSON object per line with -j)\n";
 
+static const char guard[] =
+"  vipctl guard sync         make table inet vipfwd (the VIP guard) drop again\n"
+"                            exactly what no frontend handles on each VIP\n"
+"  vipctl guard show         the guard's VIPs and drops, against the frontends\n";
+
 static const char tail[] =
 "\n"
 "  S is seconds, fractions allowed (5, 0.5, 1.5s, 500ms).\n"
@@ -87,6 +92,7 @@ void vipctl_usage(FILE *f, const char *topic)
 		{ "stats", stats }, { "flows", flows },
 		{ "explain", explain }, { "set", set },
 		{ "settings", settings }, { "monitor", monitor },
+		{ "guard", guard },
 	};
 	size_t i;
 

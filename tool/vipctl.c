@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "fetch.h"
+#include "guardctl.h"
 #include "human.h"
 #include "jsonout.h"
 #include "lib/netns.h"
@@ -51,7 +53,20 @@ static int change(const struct vipctl_req *r, struct vip_nl *h)
 	}
 	err = vip_nl_request(h, msg, NULL, NULL);
 	nlmsg_free(msg);
-	return err ? failed(h, err) : 0;
+	if (err)
+		return failed(h, err);
+
+	/* The VIP guard follows the frontends (vipctl(8), VIP GUARD). */
+	switch (r->op) {
+	case VC_FRONTEND_ADD:
+		return vipctl_guard_follow(h, "frontend added");
+	case VC_FRONTEND_SET:
+		return vipctl_guard_follow(h, "frontend changed");
+	case VC_FRONTEND_DEL:
+		return vipctl_guard_follow(h, "frontend deleted");
+	default:
+		return 0;
+	}
 }
 
 static int show(const struct vipctl_req *r, struct vip_nl *h)
@@ -90,6 +105,19 @@ static int show(const struct vipctl_req *r, struct vip_nl *h)
 	if (err) {
 		rc = failed(h, err);
 		goto out;
+	}
+	if (r->op == VC_STATS) {
+		/* The guard's counter: one GETOBJ; no table, no line. */
+		struct vip_guard_state gs;
+		struct vip_err ge;
+
+		vip_guard_state_init(&gs);
+		if (!vip_guard_read(&gs, true, &ge) && gs.has_counter) {
+			cfg.has_guard = true;
+			cfg.guard_packets = gs.packets;
+			cfg.guard_bytes = gs.bytes;
+		}
+		vip_guard_state_free(&gs);
 	}
 	if (r->op == VC_BACKEND_SHOW) {
 		if (r->json)
@@ -154,6 +182,10 @@ static int ask(const struct vipctl_req *r, struct vip_nl *h,
 		rc = 1;
 		goto out;
 	}
+	/* A packet no frontend takes meets the VIP guard next. */
+	if (type == VIP_OBJ_EXPLAIN && !o->u.explain.fe_vip.family &&
+	    o->u.explain.dst.family)
+		o->u.explain.guard_drop = vipctl_guard_holds(&o->u.explain.dst);
 	switch (type) {
 	case VIP_OBJ_FLOW:
 		if (r->json)
@@ -220,6 +252,21 @@ static int explain_batch(const struct vipctl_req *r, struct vip_nl *h)
 static int run(const struct vipctl_req *r, struct vip_nl *h)
 {
 	switch (r->op) {
+	case VC_FRONTEND_ADD:
+	case VC_FRONTEND_SET:
+	case VC_FRONTEND_DEL:
+	case VC_GUARD_SYNC: {
+		/* The change and the guard update that follows it, one
+		 * vipctl at a time.
+		 */
+		int lock = vipctl_guard_lock(), rc;
+
+		rc = r->op == VC_GUARD_SYNC ? vipctl_guard_sync(h, r->json) :
+					      change(r, h);
+		if (lock >= 0)
+			close(lock);
+		return rc;
+	}
 	case VC_POOL_SHOW:
 	case VC_BACKEND_SHOW:
 	case VC_FRONTEND_SHOW:
@@ -238,6 +285,8 @@ static int run(const struct vipctl_req *r, struct vip_nl *h)
 		return ask(r, h, VIP_OBJ_EXPLAIN);
 	case VC_SETTINGS:
 		return ask(r, h, VIP_OBJ_SETTINGS);
+	case VC_GUARD_SHOW:
+		return vipctl_guard_show(h, r->json);
 	default:
 		return change(r, h);
 	}

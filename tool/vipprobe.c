@@ -3,8 +3,9 @@
  * vipprobe: probes the backends of every vipfwd pool that has a health
  * probe and pushes the verdicts into the kernel module.
  *
- *   vipprobe [-n NETNS] [-v]         run in the foreground
- *   vipprobe [-n NETNS] --once [-j]  probe everything once, print, change nothing
+ *   vipprobe [-n NETNS] [-v] [--tcp-mode M]         run in the foreground
+ *   vipprobe [-n NETNS] --once [-j] [--tcp-mode M]  probe everything once,
+ *                                                   print, change nothing
  *
  * Exit status: 0 success (--once: every probe succeeded), 1 failure,
  * 2 usage error, 3 (--once) some probe failed.
@@ -18,8 +19,8 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: vipprobe [-n|--netns NAME] [-v|--verbose]\n"
-	      "       vipprobe [-n|--netns NAME] --once [-j|--json]\n"
+	fputs("Usage: vipprobe [-n|--netns NAME] [-v|--verbose] [--tcp-mode MODE]\n"
+	      "       vipprobe [-n|--netns NAME] --once [-j|--json] [--tcp-mode MODE]\n"
 	      "\n"
 	      "Health-probes every backend of every vipfwd pool that has a probe\n"
 	      "(tcp or http) on the backend's own address and the pool's probe\n"
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 	      "      --once        probe every backend once, print the results and exit\n"
 	      "                    without changing anything (exit 3 if a probe failed)\n"
 	      "  -j, --json        --once results as a JSON array\n"
+	      "      --tcp-mode M  how tcp probes are made: syn (half-open: a SYN from a\n"
+	      "                    raw socket, needs CAP_NET_RAW) or connect (a full\n"
+	      "                    connect()); default: syn when possible, else connect\n"
 	      "  -h, --help        this text\n", f);
 }
 
@@ -43,6 +47,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "tcp-mode", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -65,6 +70,17 @@ int main(int argc, char **argv)
 			break;
 		case 'j':
 			o.json = true;
+			break;
+		case 'T':
+			if (!strcmp(optarg, "syn")) {
+				o.tcp_mode = PROBE_TCP_SYN;
+			} else if (!strcmp(optarg, "connect")) {
+				o.tcp_mode = PROBE_TCP_CONNECT;
+			} else {
+				fprintf(stderr, "vipprobe: --tcp-mode is syn or connect, not \"%s\"\n",
+					optarg);
+				return 2;
+			}
 			break;
 		case 'h':
 			usage(stdout);

@@ -158,12 +158,16 @@ def case_packets(name, src, dst):
         # (1500 - 20).
         return [IP(src=src, dst=dst, flags="DF") /
                 UDP(sport=40109, dport=UDP_PORT) / (b"D" * 1472)]
+    if name == "udp_nodf_big":
+        # 1500 bytes without DF: the outer packet is fragmented instead.
+        return [IP(src=src, dst=dst, flags=0) /
+                UDP(sport=40111, dport=UDP_PORT) / (b"N" * 1471 + b"\n")]
     raise SystemExit(f"scapy_send.py: unknown case {name}")
 
 
 CASE_NAMES = ("udp_ok tcp_ok frag frag_first frag_later ip_options "
               "tcp_truncated tcp_doff_small tcp_doff_big udp_truncated "
-              "udp_empty icmp_echo udp_df_fit udp_df_big").split()
+              "udp_empty icmp_echo udp_df_fit udp_df_big udp_nodf_big").split()
 
 
 # ---------------------------------------------------------------- capture

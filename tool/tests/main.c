@@ -107,5 +107,6 @@ int main(void)
 	test_output();
 	test_cli();
 	test_probe();
+	test_guard();
 	return tap_done();
 }

@@ -23,5 +23,6 @@ void test_msg(void);
 void test_output(void);
 void test_cli(void);
 void test_probe(void);
+void test_guard(void);
 
 #endif

@@ -73,7 +73,7 @@ static const struct {
 	{ "--netns= show", "invalid network namespace \"\"" },
 	{ "-n .. show", "invalid network namespace \"..\"" },
 	{ "frob", "unknown command \"frob\" (try \"vipctl help\")" },
-	{ "help frob", "unknown help topic \"frob\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings or monitor)" },
+	{ "help frob", "unknown help topic \"frob\" (expected pool, backend, frontend, show, stats, flows, explain, set, settings, monitor or guard)" },
 	{ "help pool x", "unexpected argument \"x\" for help" },
 	{ "show x", "unexpected argument \"x\" for show" },
 	{ "stats -j", "unexpected argument \"-j\" for stats" },

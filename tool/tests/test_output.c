@@ -633,7 +633,7 @@ static void explain_output(void)
 	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.2.100\",\"dport\":1433,"
 	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.11\","
 	       "\"why\":\"new_flow\",\"reason\":\"new flow: Maglev table entry 4242 of 65537 (tier 0) picks backend 10.0.2.11\","
-	       "\"tier\":0,\"hash\":3735928559,\"table_index\":4242,\"table_size\":65537,\"flow_idle\":null}\n",
+	       "\"tier\":0,\"hash\":3735928559,\"table_index\":4242,\"table_size\":65537,\"flow_idle\":null,\"guard_drop\":false}\n",
 	       "json explain: new flow");
 
 	/* existing flow: pinned, idle time */
@@ -653,7 +653,7 @@ static void explain_output(void)
 	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.2.100\",\"dport\":1433,"
 	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.12\","
 	       "\"why\":\"flow\",\"reason\":\"existing flow pins backend 10.0.2.12 (idle 0.500 s)\","
-	       "\"tier\":null,\"hash\":3735928559,\"table_index\":null,\"table_size\":null,\"flow_idle\":0.5}\n",
+	       "\"tier\":null,\"hash\":3735928559,\"table_index\":null,\"table_size\":null,\"flow_idle\":0.5,\"guard_drop\":false}\n",
 	       "json explain: existing flow");
 
 	/* no backend */
@@ -681,7 +681,7 @@ static void explain_output(void)
 	       "{\"proto\":\"udp\",\"src\":\"10.0.1.2\",\"sport\":1,\"dst\":\"192.168.9.9\",\"dport\":80,"
 	       "\"frontend\":null,\"pool\":null,\"backend\":null,\"why\":\"no_frontend\","
 	       "\"reason\":\"no frontend matches: the packet passes untouched\","
-	       "\"tier\":null,\"hash\":null,\"table_index\":null,\"table_size\":null,\"flow_idle\":null}\n",
+	       "\"tier\":null,\"hash\":null,\"table_index\":null,\"table_size\":null,\"flow_idle\":null,\"guard_drop\":false}\n",
 	       "json explain: no frontend");
 }
 
@@ -708,7 +708,7 @@ void test_output(void)
 	      "{\"pool\":\"web\",\"addr\":\"10.10.20.3\",\"packets\":1000,\"bytes\":100000,\"flows\":0,\"new_flows\":null,\"active_flows\":0},"
 	      "{\"pool\":\"sqlcluster\",\"addr\":\"10.0.0.12\",\"packets\":10,\"bytes\":1000,\"flows\":0,\"new_flows\":null,\"active_flows\":0}],"
 	      "\"drops\":{\"no_backend\":5,\"no_route\":0,\"malformed\":0,\"fragment\":2,\"nomem\":0,\"too_big\":0},"
-	      "\"flow_count\":3,\"flow_limit\":1000,\"table_full\":4,\"rescheduled\":1,\"rejected\":0}\n",
+	      "\"flow_count\":3,\"flow_limit\":1000,\"table_full\":4,\"rescheduled\":1,\"rejected\":0,\"guard_drops\":null}\n",
 	      "json stats");
 	check(&cfg, HUMAN_SHOW_ALL, HUMAN_SHOW_ALL_WANT,
 	      "human show: the namespace settings last");

@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vipprobe's pure parts: fall/rise, HTTP status lines, expect codes,
- * jitter; and probe_check.c's probes against real sockets on the loopback
- * of a private network namespace (skipped when one cannot be made).
+ * jitter, the TCP checksum of a SYN. These run everywhere.
+ *
+ * The probes themselves (probe_check.c's connect() probes, probe_syn.c's
+ * half-open ones) send real packets, and packets go only inside the test
+ * VM: they run when VIPFWD_VM=1 (set by selftests/vm/run), on the
+ * loopback of a private network namespace there, and
+ * selftests/probe_unit.bats runs them and checks every result. On the
+ * host they are not part of the plan, and no socket is made.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -147,24 +154,75 @@ static void test_jitter(void)
 	tap_is_int(probe_first_delay(1000, 0xffffffff), 999, "first delay: below the interval");
 }
 
-/* A listener on 127.0.0.1, any port; its port goes to *port. */
-static int listener(uint16_t *port, bool listening)
+static void hex(uint8_t *out, const char *s)
 {
+	unsigned int b;
+
+	for (; s[0] && s[1]; s += 2, out++) {
+		sscanf(s, "%2x", &b);
+		*out = (uint8_t)b;
+	}
+}
+
+/* Reference values: the same SYNs built and checksummed by scapy. */
+static void test_csum(void)
+{
+	struct vip_addr src = { .family = AF_INET }, dst = { .family = AF_INET };
+	uint8_t seg[24];
+
+	inet_pton(AF_INET, "10.9.0.1", &src.u.v4);
+	inet_pton(AF_INET, "10.200.1.2", &dst.u.v4);
+	hex(seg, "9c401b5812345678000000006002faf00000""0000020405b4");
+	tap_is_int(probe_tcp_csum(&src, &dst, seg, sizeof(seg)), 0x671d,
+		   "csum: IPv4 SYN with MSS (scapy: 0x671d)");
+	seg[16] = 0x67;
+	seg[17] = 0x1d;
+	tap_is_int(probe_tcp_csum(&src, &dst, seg, sizeof(seg)), 0,
+		   "csum: over a checksummed segment is 0");
+	src.family = dst.family = AF_INET6;
+	inet_pton(AF_INET6, "fd00::1", &src.u.v6);
+	inet_pton(AF_INET6, "fd00::2", &dst.u.v6);
+	hex(seg, "9c401b5812345678000000006002faf00000""0000020405a0");
+	tap_is_int(probe_tcp_csum(&src, &dst, seg, sizeof(seg)), 0x8300,
+		   "csum: IPv6 SYN with MSS (scapy: 0x8300)");
+	seg[16] = 0x83;
+	seg[17] = 0x00;
+	tap_is_int(probe_tcp_csum(&src, &dst, seg, sizeof(seg)), 0,
+		   "csum: IPv6, over a checksummed segment is 0");
+	seg[23] ^= 1;
+	tap_ok(probe_tcp_csum(&src, &dst, seg, sizeof(seg)) != 0,
+	       "csum: one flipped bit shows");
+}
+
+/* A listener on the loopback (::1 for AF_INET6), any port; its port
+ * goes to *port. backlog < 0: bound, not listening.
+ */
+static int listener6(int family, uint16_t *port, int backlog)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	socklen_t len = sizeof(sin);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	struct sockaddr *sa = family == AF_INET6 ? (struct sockaddr *)&s6 :
+			      (struct sockaddr *)&sin;
+	socklen_t len = family == AF_INET6 ? sizeof(s6) : sizeof(sin);
+	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    (listening && listen(fd, 8)) ||
-	    getsockname(fd, (struct sockaddr *)&sin, &len)) {
+	if (fd < 0 || bind(fd, sa, len) ||
+	    (backlog >= 0 && listen(fd, backlog)) ||
+	    getsockname(fd, sa, &len)) {
 		tap_diag("listener: %s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
-	*port = ntohs(sin.sin_port);
+	*port = ntohs(family == AF_INET6 ? s6.sin6_port : sin.sin_port);
 	return fd;
+}
+
+static int listener(uint16_t *port, bool listening)
+{
+	return listener6(AF_INET, port, listening ? 8 : -1);
 }
 
 /*
@@ -248,11 +306,9 @@ static void test_check(void)
 
 	/* Real sockets, but only on a loopback nobody else can reach. */
 	old = private_netns();
-	if (old < 0) {
-		tap_diag("skipping socket probes: no private network namespace (%s)",
-			 strerror(errno));
+	tap_ok(old >= 0, "check: a private network namespace with lo up");
+	if (old < 0)
 		return;
-	}
 	a.u.v4.s_addr = htonl(INADDR_LOOPBACK);
 	memset(&spec, 0, sizeof(spec));
 	spec.type = VIPFWD_PROBE_TCP;
@@ -299,10 +355,216 @@ static void test_check(void)
 	close(old);
 }
 
+/*
+ * Waits up to ms for the answer to the half-open probe r (on engine e)
+ * and times it out when none comes. Returns the probe's result; *other
+ * counts packets that finished some other probe (there should be none).
+ */
+static bool syn_wait(struct probe_syn *e, struct probe_run *r, int family,
+		     int ms)
+{
+	int i;
+
+	for (i = 0; r->phase == PROBE_SYN_SENT && i < ms / 10; i++) {
+		struct pollfd pfd = { .fd = probe_syn_fd(e, family),
+				      .events = POLLIN };
+		bool again = true;
+
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		while (again) {
+			struct probe_run *done = probe_syn_recv(e, family, &again);
+
+			if (done && done != r)
+				tap_diag("an answer finished another probe");
+		}
+	}
+	if (r->phase == PROBE_SYN_SENT)
+		probe_timeout(r);
+	return r->ok;
+}
+
+static bool syn_probe(struct probe_syn *e, struct probe_run *r,
+		      struct probe_spec *spec, const struct vip_addr *a,
+		      int ms)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = probe_syn_start(e, r, spec, a);
+	if (rc < 0)
+		tap_diag("probe_syn_start: %s", r->detail);
+	if (rc)
+		return r->ok;
+	return syn_wait(e, r, a->family, ms);
+}
+
+/* Something to accept on srv, after the handshake had time to finish. */
+static bool acceptable(int srv)
+{
+	int c;
+
+	usleep(100 * 1000);
+	c = accept4(srv, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (c < 0)
+		return false;
+	close(c);
+	return true;
+}
+
+/*
+ * Sends a SYN-ACK from 127.0.0.1:from to 127.0.0.1:to acknowledging ack,
+ * as a backend would (a raw socket of our own plays it).
+ */
+static int fake_synack(uint16_t from, uint16_t to, uint32_t ack)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET };
+	struct vip_addr lo = { .family = AF_INET };
+	uint8_t seg[20];
+	uint16_t c;
+	int fd, rc;
+
+	lo.u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	dst.sin_addr = lo.u.v4;
+	memset(seg, 0, sizeof(seg));
+	seg[0] = (uint8_t)(from >> 8);
+	seg[1] = (uint8_t)from;
+	seg[2] = (uint8_t)(to >> 8);
+	seg[3] = (uint8_t)to;
+	seg[7] = 1;				/* seq 1 */
+	seg[8] = (uint8_t)(ack >> 24);
+	seg[9] = (uint8_t)(ack >> 16);
+	seg[10] = (uint8_t)(ack >> 8);
+	seg[11] = (uint8_t)ack;
+	seg[12] = 5 << 4;
+	seg[13] = 0x12;				/* SYN, ACK */
+	seg[14] = 0xff;
+	c = probe_tcp_csum(&lo, &lo, seg, sizeof(seg));
+	seg[16] = (uint8_t)(c >> 8);
+	seg[17] = (uint8_t)c;
+	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
+	if (fd < 0)
+		return -1;
+	rc = sendto(fd, seg, sizeof(seg), 0, (struct sockaddr *)&dst,
+		    sizeof(dst)) == (ssize_t)sizeof(seg) ? 0 : -1;
+	close(fd);
+	return rc;
+}
+
+static void test_syn(void)
+{
+	struct vip_addr a = { .family = AF_INET }, a6 = { .family = AF_INET6 };
+	struct probe_spec spec;
+	struct probe_run r, r2;
+	struct probe_syn *e;
+	char err[160];
+	int srv, cli, old, n, wrong;
+	bool again;
+
+	old = private_netns();
+	tap_ok(old >= 0, "syn: a private network namespace with lo up");
+	if (old < 0)
+		return;
+	a.u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	a6.u.v6 = in6addr_loopback;
+	memset(&spec, 0, sizeof(spec));
+	spec.type = VIPFWD_PROBE_TCP;
+
+	e = probe_syn_open(err, sizeof(err));
+	tap_ok(e != NULL, "syn: engine opens (raw sockets, ports) %s", e ? "" : err);
+	if (!e)
+		goto out;
+
+	srv = listener(&spec.port, true);
+	tap_ok(syn_probe(e, &r, &spec, &a, 2000),
+	       "syn: IPv4 listener answers SYN-ACK (%s)", r.detail);
+	tap_is_str(r.detail, "SYN-ACK", "syn: success detail");
+	tap_ok(r.syn == NULL && r.phase == PROBE_IDLE && r.fd == -1,
+	       "syn: a finished probe is off the engine, no fd");
+	tap_ok(!acceptable(srv),
+	       "syn: half-open: the backend has no connection to accept");
+	close(srv);
+
+	srv = listener(&spec.port, false);
+	tap_ok(!syn_probe(e, &r, &spec, &a, 2000), "syn: IPv4 closed port fails");
+	tap_is_str(r.detail, "connect: Connection refused", "syn: RST is refused");
+	close(srv);
+
+	srv = listener6(AF_INET6, &spec.port, 8);
+	tap_ok(srv >= 0 && syn_probe(e, &r, &spec, &a6, 2000),
+	       "syn: IPv6 listener answers SYN-ACK (%s)", r.detail);
+	tap_ok(!acceptable(srv), "syn: IPv6 half-open, nothing to accept");
+	close(srv);
+	srv = listener6(AF_INET6, &spec.port, -1);
+	tap_ok(!syn_probe(e, &r, &spec, &a6, 2000), "syn: IPv6 closed port fails");
+	tap_is_str(r.detail, "connect: Connection refused", "syn: IPv6 RST is refused");
+	close(srv);
+
+	/* A listener whose accept queue is full drops SYNs: no answer. */
+	srv = listener6(AF_INET, &spec.port, 0);
+	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	{
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_port = htons(spec.port),
+					   .sin_addr = a.u.v4 };
+
+		tap_ok(cli >= 0 && !connect(cli, (struct sockaddr *)&sin, sizeof(sin)),
+		       "syn: one connection fills a backlog-0 listener");
+	}
+	tap_ok(!syn_probe(e, &r, &spec, &a, 500), "syn: no answer is a failure");
+	tap_is_str(r.detail, "timeout waiting for connect", "syn: timeout detail");
+	tap_ok(r.syn == NULL, "syn: a timed-out probe is off the engine");
+
+	/* Answers are matched on ports and the acknowledgment number. */
+	memset(&r, 0, sizeof(r));
+	tap_is_int(probe_syn_start(e, &r, &spec, &a), 0, "syn: a probe in flight");
+	memset(&r2, 0, sizeof(r2));
+	tap_is_int(probe_syn_start(e, &r2, &spec, &a), 0,
+		   "syn: a second probe of the same backend in flight");
+	tap_ok(r.sport != r2.sport, "syn: they have different source ports (%u, %u)",
+	       r.sport, r2.sport);
+	tap_ok(!fake_synack(spec.port, r.sport, r.isn + 2) &&
+	       !fake_synack((uint16_t)(spec.port + 1), r.sport, r.isn + 1) &&
+	       !fake_synack(spec.port, r2.sport, r.isn + 1),
+	       "syn: three wrong SYN-ACKs sent");
+	usleep(100 * 1000);
+	for (again = true, n = 0, wrong = 0; again && n < 100; n++)
+		wrong += probe_syn_recv(e, AF_INET, &again) != NULL;
+	tap_ok(n >= 4 && !wrong, "syn: the wrong SYN-ACKs (%d packets read) finish nothing",
+	       n - 1);
+	tap_ok(r.phase == PROBE_SYN_SENT && r2.phase == PROBE_SYN_SENT,
+	       "syn: both probes still waiting");
+	tap_ok(!fake_synack(spec.port, r2.sport, r2.isn + 1), "syn: the right SYN-ACK for the 2nd sent");
+	tap_ok(syn_wait(e, &r2, AF_INET, 1000) && r.phase == PROBE_SYN_SENT,
+	       "syn: it finishes the 2nd probe only");
+	probe_abort(&r);
+	tap_ok(r.syn == NULL && r.phase == PROBE_IDLE, "syn: abort takes it off");
+	/* Closing with a probe in flight leaves nothing behind. */
+	memset(&r, 0, sizeof(r));
+	tap_is_int(probe_syn_start(e, &r, &spec, &a), 0, "syn: one more in flight");
+	if (cli >= 0)
+		close(cli);
+	close(srv);
+	probe_syn_close(e);
+	tap_ok(r.syn == NULL, "syn: closing the engine takes its probes off");
+out:
+	if (setns(old, CLONE_NEWNET))
+		tap_diag("setns back: %s", strerror(errno));
+	close(old);
+}
+
 void test_probe(void)
 {
+	const char *vm = getenv("VIPFWD_VM");
+
 	test_sm();
 	test_http();
 	test_jitter();
+	test_csum();
+	if (!vm || strcmp(vm, "1")) {
+		tap_diag("probe sockets: only in the VM (selftests/probe_unit.bats)");
+		return;
+	}
 	test_check();
+	test_syn();
 }

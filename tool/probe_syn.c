@@ -1,0 +1,530 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Half-open TCP probes: a SYN from a raw socket, and the backend's answer
+ * read back from the same raw socket. A SYN-ACK means a listener is
+ * there; an RST means the port is closed; silence until the timeout is a
+ * failure. Nothing is ever connected: our own kernel has no socket for
+ * the SYN-ACK's destination port and answers it with an RST, so the
+ * backend drops its half-open connection at once.
+ *
+ * Why: a connect() probe costs a socket, a three-way handshake, an RST
+ * and their system calls per probe, nearly all of it kernel work; a SYN
+ * probe is one sendto() and one recv() of a packet that a BPF filter has
+ * already picked out.
+ *
+ * The source ports come from a small reserved block: each is bound (not
+ * listening) by one TCP socket of ours, so no local connect() can be
+ * given the same port and see our SYN-ACKs, and a SYN-ACK to it still
+ * finds no socket and gets the RST. A probe is found again by (backend
+ * address, backend port, our port); the acknowledgment number must be
+ * our random initial sequence number + 1, so late answers to an older
+ * probe on the same ports are ignored.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include "lib/util.h"
+#include "probe.h"
+
+#define SYN_PORTS	64
+#define SYN_BUCKETS	16384	/* a power of two */
+#define SYN_PORT_FIRST	32768
+#define SYN_PORT_LAST	60999
+
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_RST 0x04
+#define TH_ACK 0x10
+
+struct probe_syn {
+	int fd[2];		/* raw IPPROTO_TCP: [0] IPv4, [1] IPv6 */
+	int udp[2];		/* route lookups: our source address */
+	int resv[SYN_PORTS];	/* the sockets that reserve our ports */
+	uint16_t port[SYN_PORTS];
+	size_t nports, next;
+	uint16_t lo, hi;	/* every reserved port is in lo..hi */
+	uint64_t rnd;
+	struct probe_run *hash[SYN_BUCKETS];
+};
+
+static uint32_t syn_rnd(struct probe_syn *e)
+{
+	e->rnd ^= e->rnd >> 12;
+	e->rnd ^= e->rnd << 25;
+	e->rnd ^= e->rnd >> 27;
+	return (uint32_t)((e->rnd * 2685821657736338717ULL) >> 32);
+}
+
+static size_t addr_len(int family)
+{
+	return family == AF_INET6 ? sizeof(struct in6_addr) :
+	       sizeof(struct in_addr);
+}
+
+static struct probe_run **syn_bucket(struct probe_syn *e,
+				     const struct vip_addr *a, uint16_t dport,
+				     uint16_t sport)
+{
+	const unsigned char *c = (const unsigned char *)&a->u;
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < addr_len(a->family); i++)
+		h = (h ^ c[i]) * 16777619u;
+	h = (h ^ dport) * 16777619u;
+	h = (h ^ sport) * 16777619u;
+	return &e->hash[(h ^ (h >> 15)) & (SYN_BUCKETS - 1)];
+}
+
+static struct probe_run *syn_find(struct probe_syn *e,
+				  const struct vip_addr *a, uint16_t dport,
+				  uint16_t sport)
+{
+	struct probe_run *r;
+
+	for (r = *syn_bucket(e, a, dport, sport); r; r = r->snext)
+		if (r->sport == sport && r->dport == dport &&
+		    vip_addr_equal(&r->addr, a))
+			return r;
+	return NULL;
+}
+
+void probe_syn_forget(struct probe_run *r)
+{
+	struct probe_run **b;
+
+	if (!r->syn)
+		return;
+	for (b = syn_bucket(r->syn, &r->addr, r->dport, r->sport); *b;
+	     b = &(*b)->snext)
+		if (*b == r) {
+			*b = r->snext;
+			break;
+		}
+	r->snext = NULL;
+	r->syn = NULL;
+}
+
+/*
+ * Only SYN-ACKs and RSTs to a port in lo..hi reach us: every other TCP
+ * packet of the namespace is dropped in the kernel. For IPv4 the raw
+ * socket sees the IP header (its length in X); for IPv6 the TCP header
+ * comes first.
+ */
+static int attach_filter(int fd, bool v6, uint16_t lo, uint16_t hi)
+{
+	struct sock_filter f4[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),		/* dport */
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 6),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi, 5, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 13),		/* flags */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, TH_RST, 2, 0),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, TH_SYN | TH_ACK),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TH_SYN | TH_ACK, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 256),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_filter f6[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 2),		/* dport */
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lo, 0, 6),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, hi, 5, 0),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 13),		/* flags */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, TH_RST, 2, 0),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, TH_SYN | TH_ACK),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TH_SYN | TH_ACK, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 256),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog;
+
+	if (v6) {
+		prog.len = VIP_ARRAY_SIZE(f6);
+		prog.filter = f6;
+	} else {
+		prog.len = VIP_ARRAY_SIZE(f4);
+		prog.filter = f4;
+	}
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+			  sizeof(prog));
+}
+
+/* Binds one TCP socket to port (dual stack when IPv6 is there). */
+static int reserve(uint16_t port)
+{
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(port) };
+	struct sockaddr_in s4 = { .sin_family = AF_INET,
+				  .sin_port = htons(port) };
+	int off = 0, fd;
+
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+			       sizeof(off)) == 0 &&
+		    bind(fd, (struct sockaddr *)&s6, sizeof(s6)) == 0)
+			return fd;
+		close(fd);
+		if (errno != EAFNOSUPPORT && errno != EADDRNOTAVAIL)
+			return -1;
+	}
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&s4, sizeof(s4)) == 0)
+		return fd;
+	close(fd);
+	return -1;
+}
+
+static int raw_socket(int family)
+{
+	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			IPPROTO_TCP);
+	int size = 4 << 20;
+
+	if (fd < 0)
+		return -1;
+	/* Bursts of answers must not overflow the queue: a lost SYN-ACK
+	 * would be a false failure. The forced size needs CAP_NET_ADMIN.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return fd;
+}
+
+static void drain(int fd)
+{
+	char buf[64];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+}
+
+struct probe_syn *probe_syn_open(char *err, size_t errsize)
+{
+	struct probe_syn *e = calloc(1, sizeof(*e));
+	uint32_t base;
+	size_t i;
+	int fam;
+
+	if (!e) {
+		snprintf(err, errsize, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	e->fd[0] = e->fd[1] = e->udp[0] = e->udp[1] = -1;
+	if (getrandom(&e->rnd, sizeof(e->rnd), 0) != sizeof(e->rnd))
+		e->rnd = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL;
+	e->rnd |= 1;
+
+	/* A block of ports from a random place in the ephemeral range;
+	 * a port that is taken is skipped.
+	 */
+	base = SYN_PORT_FIRST + syn_rnd(e) %
+	       (SYN_PORT_LAST - SYN_PORT_FIRST + 1 - 4 * SYN_PORTS);
+	for (i = 0; i < 4 * SYN_PORTS && e->nports < SYN_PORTS; i++) {
+		int fd = reserve((uint16_t)(base + i));
+
+		if (fd < 0) {
+			if (errno == EADDRINUSE)
+				continue;
+			snprintf(err, errsize, "reserving port %u: %s",
+				 (unsigned int)(base + i), strerror(errno));
+			goto err_free;
+		}
+		if (!e->nports)
+			e->lo = (uint16_t)(base + i);
+		e->hi = (uint16_t)(base + i);
+		e->resv[e->nports] = fd;
+		e->port[e->nports++] = (uint16_t)(base + i);
+	}
+	if (!e->nports) {
+		snprintf(err, errsize, "no free port in %u-%u", base,
+			 base + 4 * SYN_PORTS - 1);
+		goto err_free;
+	}
+
+	for (fam = 0; fam < 2; fam++) {
+		int family = fam ? AF_INET6 : AF_INET;
+
+		e->fd[fam] = raw_socket(family);
+		if (e->fd[fam] < 0) {
+			/* A kernel without IPv6 only loses IPv6 probes. */
+			if (fam && errno == EAFNOSUPPORT)
+				continue;
+			snprintf(err, errsize, "raw socket: %s%s",
+				 strerror(errno), errno == EPERM ?
+				 " (needs CAP_NET_RAW)" : "");
+			goto err_free;
+		}
+		if (attach_filter(e->fd[fam], fam, e->lo, e->hi)) {
+			snprintf(err, errsize, "filter: %s", strerror(errno));
+			goto err_free;
+		}
+		/* What arrived before the filter was on. */
+		drain(e->fd[fam]);
+		e->udp[fam] = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (e->udp[fam] < 0) {
+			snprintf(err, errsize, "socket: %s", strerror(errno));
+			goto err_free;
+		}
+	}
+	return e;
+
+err_free:
+	probe_syn_close(e);
+	return NULL;
+}
+
+void probe_syn_close(struct probe_syn *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < SYN_BUCKETS; i++)
+		while (e->hash[i])
+			probe_syn_forget(e->hash[i]);
+	for (i = 0; i < 2; i++) {
+		if (e->fd[i] >= 0)
+			close(e->fd[i]);
+		if (e->udp[i] >= 0)
+			close(e->udp[i]);
+	}
+	for (i = 0; i < e->nports; i++)
+		close(e->resv[i]);
+	free(e);
+}
+
+int probe_syn_fd(const struct probe_syn *e, int family)
+{
+	return e->fd[family == AF_INET6];
+}
+
+static uint32_t sum16(uint32_t sum, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (; len > 1; len -= 2, b += 2)
+		sum += (uint32_t)(b[0] << 8 | b[1]);
+	if (len)
+		sum += (uint32_t)b[0] << 8;
+	return sum;
+}
+
+/* The TCP checksum over the pseudo header of src -> dst and seg. */
+uint16_t probe_tcp_csum(const struct vip_addr *src, const struct vip_addr *dst,
+			const void *seg, size_t len)
+{
+	uint32_t sum = 0;
+
+	sum = sum16(sum, &src->u, addr_len(src->family));
+	sum = sum16(sum, &dst->u, addr_len(dst->family));
+	sum += IPPROTO_TCP + (uint32_t)len;	/* both families alike */
+	sum = sum16(sum, seg, len);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)(v >> 16));
+	put16(p + 2, (uint16_t)v);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
+static int syn_finish(struct probe_run *r, bool ok, const char *detail)
+{
+	probe_syn_forget(r);
+	r->ok = ok;
+	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+	r->phase = PROBE_IDLE;
+	return 1;
+}
+
+int probe_syn_start(struct probe_syn *e, struct probe_run *r,
+		    const struct probe_spec *spec, const struct vip_addr *addr)
+{
+	int fam = addr->family == AF_INET6;
+	struct sockaddr_storage ss;
+	struct vip_addr src;
+	socklen_t slen, alen;
+	uint8_t seg[24];
+	size_t tries;
+
+	memset(&ss, 0, sizeof(ss));
+	r->fd = -1;
+	r->phase = PROBE_IDLE;
+	r->detail[0] = '\0';
+	r->syn = NULL;
+	r->snext = NULL;
+	if (e->fd[fam] < 0)
+		return syn_finish(r, false, "connect: Address family not supported by protocol");
+	if (fam) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = addr->u.v6;
+		slen = sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr = addr->u.v4;
+		slen = sizeof(*s4);
+	}
+
+	/* Our address towards the backend (a route lookup, no packet),
+	 * for the checksum's pseudo header. The UDP socket needs a port.
+	 */
+	((struct sockaddr_in *)&ss)->sin_port = htons(spec->port);
+	if (connect(e->udp[fam], (struct sockaddr *)&ss, slen) < 0) {
+		char d[PROBE_DETAIL];
+
+		snprintf(d, sizeof(d), "connect: %s", strerror(errno));
+		return syn_finish(r, false, d);
+	}
+	memset(&src, 0, sizeof(src));
+	src.family = addr->family;
+	{
+		struct sockaddr_storage me;
+
+		alen = sizeof(me);
+		if (getsockname(e->udp[fam], (struct sockaddr *)&me, &alen) < 0) {
+			snprintf(r->detail, sizeof(r->detail), "getsockname: %s",
+				 strerror(errno));
+			return -1;
+		}
+		if (fam)
+			src.u.v6 = ((struct sockaddr_in6 *)&me)->sin6_addr;
+		else
+			src.u.v4 = ((struct sockaddr_in *)&me)->sin_addr;
+	}
+	/* Raw sockets take no port (IPv6 insists on 0). */
+	((struct sockaddr_in *)&ss)->sin_port = 0;
+
+	r->addr = *addr;
+	r->dport = spec->port;
+	/* The next reserved port this backend has no probe on already. */
+	for (tries = 0; tries < e->nports; tries++) {
+		r->sport = e->port[e->next++ % e->nports];
+		if (!syn_find(e, addr, r->dport, r->sport))
+			break;
+	}
+	if (tries == e->nports) {
+		snprintf(r->detail, sizeof(r->detail),
+			 "every source port busy towards this backend");
+		return -1;
+	}
+	r->isn = syn_rnd(e);
+
+	memset(seg, 0, sizeof(seg));
+	put16(seg, r->sport);
+	put16(seg + 2, r->dport);
+	put32(seg + 4, r->isn);
+	seg[12] = (sizeof(seg) / 4) << 4;	/* data offset */
+	seg[13] = TH_SYN;
+	put16(seg + 14, 64240);			/* window */
+	seg[20] = 2;				/* MSS option */
+	seg[21] = 4;
+	put16(seg + 22, fam ? 1440 : 1460);
+	put16(seg + 16, probe_tcp_csum(&src, addr, seg, sizeof(seg)));
+
+	if (sendto(e->fd[fam], seg, sizeof(seg), 0, (struct sockaddr *)&ss,
+		   slen) < 0) {
+		char d[PROBE_DETAIL];
+
+		if (errno == ENOBUFS || errno == ENOMEM || errno == EAGAIN) {
+			snprintf(r->detail, sizeof(r->detail), "send: %s",
+				 strerror(errno));
+			return -1;
+		}
+		snprintf(d, sizeof(d), "connect: %s", strerror(errno));
+		return syn_finish(r, false, d);
+	}
+	r->syn = e;
+	{
+		struct probe_run **b = syn_bucket(e, addr, r->dport, r->sport);
+
+		r->snext = *b;
+		*b = r;
+	}
+	r->phase = PROBE_SYN_SENT;
+	return 0;
+}
+
+struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
+{
+	int fam = family == AF_INET6;
+	struct sockaddr_storage from;
+	socklen_t flen = sizeof(from);
+	uint8_t buf[128];
+	const uint8_t *th;
+	struct vip_addr a;
+	struct probe_run *r;
+	size_t hl = 0;
+	ssize_t n;
+	uint8_t flags;
+
+	*again = true;
+	n = recvfrom(e->fd[fam], buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
+		     (struct sockaddr *)&from, &flen);
+	if (n < 0) {
+		if (errno != EINTR)
+			*again = false;
+		return NULL;
+	}
+	if ((size_t)n > sizeof(buf))
+		n = sizeof(buf);	/* only the headers matter */
+	memset(&a, 0, sizeof(a));
+	a.family = (uint8_t)family;
+	if (fam) {
+		if (from.ss_family != AF_INET6)
+			return NULL;
+		a.u.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
+	} else {
+		if (n < 20 || (buf[0] >> 4) != 4)
+			return NULL;
+		hl = (size_t)(buf[0] & 0x0f) * 4;
+		memcpy(&a.u.v4, buf + 12, sizeof(a.u.v4));
+	}
+	if ((size_t)n < hl + 20)
+		return NULL;
+	th = buf + hl;
+	flags = th[13];
+	r = syn_find(e, &a, get16(th), get16(th + 2));
+	/* Only an answer to this very SYN: it acknowledges isn + 1. */
+	if (!r || !(flags & TH_ACK) || get32(th + 8) != r->isn + 1)
+		return NULL;
+	if (flags & TH_RST)
+		syn_finish(r, false, "connect: Connection refused");
+	else if ((flags & (TH_SYN | TH_FIN)) == TH_SYN)
+		syn_finish(r, true, "SYN-ACK");
+	else
+		return NULL;
+	return r;
+}
