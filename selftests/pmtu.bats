@@ -8,6 +8,7 @@
 #    transfer completes (no black hole) with the client having learned
 #    1480, for a client behind lb and for lb's own connection (LOCAL_OUT);
 #  - a UDP datagram with DF: 1480 bytes pass, 1500 get the ICMP error;
+#    without DF, 1500 bytes are encapsulated and the outer packet fragmented;
 #  - TCP bulk with TSO (veth defaults), and with GRO on lb and the backend,
 #    arrives byte-identical; iperf3 through the VIP compared with iperf3 to
 #    the backend's own address in the same VM (issue 5 goal: >= 0.8x).
