@@ -21,13 +21,42 @@ load lib/topo
 
 SCAPY=$VF_LIB_DIR/scapy_send.py
 
-setup() {
+# The topology and the frontends are built once for the whole file (under
+# TCG that takes longer than most tests); each test starts from zeroed nft
+# counters, checks vipctl's counters as deltas (send_cases records them
+# before and after each case), and undoes what it adds itself.
+setup_file() {
 	vipfwd_loaded || vf_die "the vipfwd module is not loaded"
 	topo_init mal
+	export VF_ID VF_DIR VF_NBACKENDS
 }
 
-teardown() {
+teardown_file() {
 	topo_down
+}
+
+setup() {
+	[ -e "/run/netns/$(ns_of lb)" ] || vf_die "the topology was not built (see setup_file)"
+	rm -f "$VF_DIR"/*.log "$VF_DIR/scapy.json" "$VF_DIR/udp"
+	local r
+	for r in lb rt b1; do
+		nsx "$r" nft reset counters >/dev/null || vf_die "cannot reset the nft counters in $r"
+	done
+}
+
+# teardown: diagnostics on failure; end the jobs this test started (the
+# namespaces stay for the next test).
+teardown() {
+	local pid
+	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
+		topo_diag 2>&1 || true
+		# A test that failed half-way may have left its frontend.
+		vipctl_lb frontend del "$VIP" udp 0 2>/dev/null || true
+	fi
+	while read -r pid; do
+		stop_pid "$pid"
+	done <"$VF_DIR/pids"
+	: >"$VF_DIR/pids"
 }
 
 # mal_up: the topology, the frontends, and counters of our own:
@@ -134,8 +163,9 @@ expect() {
 	[ "$3" -eq "$1" ] || vf_die "$2: $3, expected $1"
 }
 
+# First in the file: its absolute "malformed drops in all" needs a fresh
+# namespace.
 @test "truncated and malformed TCP/UDP headers are dropped, counted malformed; well-formed ones pass" {
-	mal_up
 	local c
 	send_cases udp_ok tcp_ok tcp_truncated tcp_doff_small tcp_doff_big udp_truncated
 
@@ -169,7 +199,6 @@ expect() {
 }
 
 @test "fragments without defragmentation: the first is dropped (fragment); a later one only for an all-ports frontend, else by the VIP guard" {
-	mal_up
 	local out=$VF_DIR/udp
 	udp_sink b1 5353 "$out"
 
@@ -200,11 +229,57 @@ expect() {
 	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
 	expect 0 "b1: IPIP in" "$(cnt b1 netdev ipip_in)"
 	[ ! -s "$out" ] || vf_die "the backend's socket received: $(cat "$out")"
+	vipctl_lb frontend del "$VIP" udp 0 || vf_die "cannot remove the all-ports frontend"
+}
+
+@test "IP options are carried inside the tunnel unchanged" {
+	local out=$VF_DIR/udp
+	udp_sink b1 5353 "$out"
+	send_cases ip_options
+	# Byte for byte, so the Record Route slots are still empty: lb did not
+	# route the packet, vipfwd did not touch it.
+	expect 1 "ip_options: copies at b1" "$(at_b1 ip_options)"
+	sj '.cases[0].sent[0] | startswith("49")' >/dev/null ||
+		vf_die "the test packet has no IP options"
+	wait_until 10 file_size_is "$out" 23 ||
+		vf_die "backend's socket got $(stat -c %s "$out") bytes, expected 23"
+	[ "$(cat "$out")" = "vipfwd ip options test" ] || vf_die "backend's socket got: $(cat "$out")"
+	expect 0 "ip_options: drops" "$(drops_delta ip_options)"
+	expect 1 "ip_options: frontend packets" "$(fe_delta ip_options udp 5353)"
+	counters_dump
+	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
+	expect 1 "b1: delivered by tunl0" "$(cnt b1 inet tun_in)"
+}
+
+@test "ICMP echo to a VIP passes vipfwd untouched; the VIP guard drops it" {
+	send_cases icmp_echo
+	# vipfwd's own counters did not move at all; only the guard's.
+	sj '(.before | del(.guard_drops)) == (.cases[0].after | del(.guard_drops))' >/dev/null ||
+		vf_die "vipctl stats changed: $(sj -c '[.before, .cases[0].after]')"
+	expect 1 "icmp_echo: VIP guard drops" "$(guard_delta icmp_echo)"
+	expect 0 "IPIP at b1" "$(b1_ipip)"
+	counters_dump
+	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
+	expect 0 "rt: packets to the VIP" "$(cnt rt inet vip_in)"
+	expect 0 "lb: IPIP out" "$(cnt lb netdev ipip_out)"
+	expect 0 "b1: delivered by tunl0" "$(cnt b1 inet tun_in)"
+	# Nobody answered: no echo reply, no ICMP error reached the client.
+	expect 0 "ICMP to the client" "$(sj '[.cap.cl[], .cap.cl1[] | select(.dir == "in" and .proto == 1)] | length')"
+}
+
+@test "a UDP datagram without payload is forwarded" {
+	send_cases udp_empty
+	expect 1 "udp_empty: copies at b1" "$(at_b1 udp_empty)"
+	expect 0 "udp_empty: drops" "$(drops_delta udp_empty)"
+	expect 1 "udp_empty: frontend packets" "$(fe_delta udp_empty udp 5353)"
+	counters_dump
+	expect 1 "b1: empty datagrams delivered by tunl0" "$(cnt b1 inet udp0_in)"
+	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
 }
 
 @test "fragments with nf_defrag active in lb's namespace are reassembled and forwarded as one datagram" {
 	modprobe nf_conntrack || vf_die "nf_conntrack not available: cannot test defragmentation"
-	mal_up
+	# Last in the file: conntrack, once used in lb's namespace, stays.
 	# A ct expression makes conntrack (and so defragmentation, at priority
 	# -400, before vipfwd at -201) run in lb's namespace.
 	nsx lb nft -f - <<-EOF
@@ -230,52 +305,4 @@ expect() {
 	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
 	expect 1 "b1: IPIP in" "$(cnt b1 netdev ipip_in)"
 	expect 1 "b1: delivered by tunl0" "$(cnt b1 inet tun_in)"
-}
-
-@test "IP options are carried inside the tunnel unchanged" {
-	mal_up
-	local out=$VF_DIR/udp
-	udp_sink b1 5353 "$out"
-	send_cases ip_options
-	# Byte for byte, so the Record Route slots are still empty: lb did not
-	# route the packet, vipfwd did not touch it.
-	expect 1 "ip_options: copies at b1" "$(at_b1 ip_options)"
-	sj '.cases[0].sent[0] | startswith("49")' >/dev/null ||
-		vf_die "the test packet has no IP options"
-	wait_until 10 file_size_is "$out" 23 ||
-		vf_die "backend's socket got $(stat -c %s "$out") bytes, expected 23"
-	[ "$(cat "$out")" = "vipfwd ip options test" ] || vf_die "backend's socket got: $(cat "$out")"
-	expect 0 "ip_options: drops" "$(drops_delta ip_options)"
-	expect 1 "ip_options: frontend packets" "$(fe_delta ip_options udp 5353)"
-	counters_dump
-	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
-	expect 1 "b1: delivered by tunl0" "$(cnt b1 inet tun_in)"
-}
-
-@test "ICMP echo to a VIP passes vipfwd untouched; the VIP guard drops it" {
-	mal_up
-	send_cases icmp_echo
-	# vipfwd's own counters did not move at all; only the guard's.
-	sj '(.before | del(.guard_drops)) == (.cases[0].after | del(.guard_drops))' >/dev/null ||
-		vf_die "vipctl stats changed: $(sj -c '[.before, .cases[0].after]')"
-	expect 1 "icmp_echo: VIP guard drops" "$(guard_delta icmp_echo)"
-	expect 0 "IPIP at b1" "$(b1_ipip)"
-	counters_dump
-	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
-	expect 0 "rt: packets to the VIP" "$(cnt rt inet vip_in)"
-	expect 0 "lb: IPIP out" "$(cnt lb netdev ipip_out)"
-	expect 0 "b1: delivered by tunl0" "$(cnt b1 inet tun_in)"
-	# Nobody answered: no echo reply, no ICMP error reached the client.
-	expect 0 "ICMP to the client" "$(sj '[.cap.cl[], .cap.cl1[] | select(.dir == "in" and .proto == 1)] | length')"
-}
-
-@test "a UDP datagram without payload is forwarded" {
-	mal_up
-	send_cases udp_empty
-	expect 1 "udp_empty: copies at b1" "$(at_b1 udp_empty)"
-	expect 0 "udp_empty: drops" "$(drops_delta udp_empty)"
-	expect 1 "udp_empty: frontend packets" "$(fe_delta udp_empty udp 5353)"
-	counters_dump
-	expect 1 "b1: empty datagrams delivered by tunl0" "$(cnt b1 inet udp0_in)"
-	expect 0 "lb: packets to the VIP routed" "$(cnt lb inet vip_fwd)"
 }
