@@ -32,19 +32,6 @@ static struct genl_family vipfwd_genl_family;
 /* Index of VIPFWD_MCGRP_EVENTS in vipfwd_mcgrps[]. */
 #define VIPFWD_MCGRP_EVENTS_IDX	0
 
-/* Report a required attribute as missing, pointing at the nest. */
-#define VIPFWD_MISSING(extack, nest, tb, type, msg) ({			\
-	struct netlink_ext_ack *__ea = (extack);			\
-	int __type = (type);						\
-	bool __missing = !(tb)[__type];					\
-									\
-	if (__missing) {						\
-		NL_SET_ERR_MSG(__ea, msg);				\
-		NL_SET_ERR_ATTR_MISS(__ea, nest, __type);		\
-	}								\
-	__missing;							\
-})
-
 /* ---- policies ---- */
 
 static struct netlink_range_validation vipfwd_ms_range = {
@@ -304,8 +291,8 @@ static int vipfwd_put_stats(struct sk_buff *skb, int type,
 	return 0;
 }
 
-static int vipfwd_put_addr(struct sk_buff *skb, int type4, int type6,
-			   u8 family, const union vipfwd_addr *addr)
+int vipfwd_put_addr(struct sk_buff *skb, int type4, int type6, u8 family,
+		    const union vipfwd_addr *addr)
 {
 	if (family == AF_INET6)
 		return nla_put_in6_addr(skb, type6, &addr->ip6);
@@ -587,9 +574,8 @@ void vipfwd_notify_backend(struct vipfwd_net *vn,
 /* ---- request parsing ---- */
 
 /* Parse the request's object nest into @tb; refuse a request without one. */
-static int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
-			     const struct nla_policy *policy,
-			     struct nlattr **tb)
+int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
+		      const struct nla_policy *policy, struct nlattr **tb)
 {
 	struct nlattr *nest = info->attrs[type];
 
@@ -601,14 +587,35 @@ static int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
 		case VIPFWD_A_BACKEND:
 			NL_SET_ERR_MSG(info->extack, "missing backend (pool name and address)");
 			break;
-		default:
+		case VIPFWD_A_FRONTEND:
 			NL_SET_ERR_MSG(info->extack, "missing frontend (VIP, protocol and port)");
+			break;
+		case VIPFWD_A_EXPLAIN:
+			NL_SET_ERR_MSG(info->extack,
+				       "missing flow to explain (protocol, source, source port, VIP, port)");
+			break;
+		default:
+			NL_SET_ERR_MSG(info->extack, "missing settings");
 			break;
 		}
 		NL_SET_ERR_ATTR_MISS(info->extack, NULL, type);
 		return -EINVAL;
 	}
 	return nla_parse_nested(tb, maxtype, nest, policy, info->extack);
+}
+
+/*
+ * Refuse IPv6 attribute @a if the request has it; the caller returns
+ * -EOPNOTSUPP. The UAPI names IPv6 but the data path is IPv4 only so far,
+ * and accepting and ignoring it would configure something else than was
+ * asked for.
+ */
+bool vipfwd_refuse_ipv6(const struct nlattr *a, struct netlink_ext_ack *extack)
+{
+	if (!a)
+		return false;
+	NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 is not supported yet");
+	return true;
 }
 
 /* Look up the pool a request names in attribute @type of @tb. */
@@ -755,11 +762,8 @@ static int vipfwd_backend_key(struct vipfwd_net *vn, struct nlattr **tb,
 	if (IS_ERR(*pool))
 		return PTR_ERR(*pool);
 
-	if (tb[VIPFWD_BACKEND_A_ADDR6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_BACKEND_A_ADDR6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_BACKEND_A_ADDR6], extack))
 		return -EOPNOTSUPP;
-	}
 	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_BACKEND_A_ADDR4,
 			   "missing backend address"))
 		return -EINVAL;
@@ -794,11 +798,8 @@ static int vipfwd_backend_apply(struct vipfwd_backend *b, struct nlattr **tb,
 {
 	struct nlattr *a;
 
-	if (tb[VIPFWD_BACKEND_A_VIA6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_BACKEND_A_VIA6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_BACKEND_A_VIA6], extack))
 		return -EOPNOTSUPP;
-	}
 	a = tb[VIPFWD_BACKEND_A_VIA4];
 	if (a) {
 		__be32 via = nla_get_in_addr(a);
@@ -836,11 +837,8 @@ static int vipfwd_frontend_key(struct nlattr **tb, const struct nlattr *nest,
 	struct nlattr *a;
 	u8 proto;
 
-	if (tb[VIPFWD_FRONTEND_A_VIP6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_FRONTEND_A_VIP6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_FRONTEND_A_VIP6], extack))
 		return -EOPNOTSUPP;
-	}
 	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_FRONTEND_A_VIP4,
 			   "missing frontend VIP address"))
 		return -EINVAL;
@@ -934,11 +932,8 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 	if (tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN])
 		f->on_health_down =
 			nla_get_u8(tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN]);
-	a = tb[VIPFWD_FRONTEND_A_SOURCE6];
-	if (a) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_FRONTEND_A_SOURCE6], extack))
 		return -EOPNOTSUPP;
-	}
 	a = tb[VIPFWD_FRONTEND_A_SOURCE4];
 	if (a) {
 		__be32 src = nla_get_in_addr(a);

@@ -112,32 +112,6 @@ const struct nla_policy vipfwd_settings_req_policy[VIPFWD_A_SETTINGS + 1] = {
 	[VIPFWD_A_SETTINGS] = NLA_POLICY_NESTED(vipfwd_settings_policy),
 };
 
-/* ---- helpers ---- */
-
-/*
- * Required attribute @type of @nest missing: say so and point at it. A
- * macro because 6.1's NL_SET_ERR_MSG() only takes a string literal.
- */
-#define VIPFWD_FLOW_MISSING(extack, nest, tb, type, msg) ({		\
-	struct netlink_ext_ack *__ea = (extack);			\
-	int __type = (type);						\
-	bool __missing = !(tb)[__type];					\
-									\
-	if (__missing) {						\
-		NL_SET_ERR_MSG(__ea, msg);				\
-		NL_SET_ERR_ATTR_MISS(__ea, nest, __type);		\
-	}								\
-	__missing;							\
-})
-
-static int vipfwd_flow_put_addr(struct sk_buff *skb, int type4, int type6,
-				u8 family, const union vipfwd_addr *addr)
-{
-	if (family == AF_INET6)
-		return nla_put_in6_addr(skb, type6, &addr->ip6);
-	return nla_put_in_addr(skb, type4, addr->ip);
-}
-
 /* ---- flow filter ---- */
 
 /*
@@ -160,29 +134,23 @@ static int vipfwd_flow_filter_parse(const struct nlattr *nest,
 	if (err)
 		return err;
 
-	if (tb[VIPFWD_FLOW_A_FRONTEND_VIP6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_FLOW_A_FRONTEND_VIP6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_FLOW_A_FRONTEND_VIP6], extack))
 		return -EOPNOTSUPP;
-	}
-	if (tb[VIPFWD_FLOW_A_BACKEND6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_FLOW_A_BACKEND6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_FLOW_A_BACKEND6], extack))
 		return -EOPNOTSUPP;
-	}
 
 	if (tb[VIPFWD_FLOW_A_FRONTEND_VIP4] ||
 	    tb[VIPFWD_FLOW_A_FRONTEND_PROTO] ||
 	    tb[VIPFWD_FLOW_A_FRONTEND_PORT]) {
-		if (VIPFWD_FLOW_MISSING(extack, nest, tb,
-					VIPFWD_FLOW_A_FRONTEND_VIP4,
-					"frontend filter needs the VIP, protocol and port") ||
-		    VIPFWD_FLOW_MISSING(extack, nest, tb,
-					VIPFWD_FLOW_A_FRONTEND_PROTO,
-					"frontend filter needs the VIP, protocol and port") ||
-		    VIPFWD_FLOW_MISSING(extack, nest, tb,
-					VIPFWD_FLOW_A_FRONTEND_PORT,
-					"frontend filter needs the VIP, protocol and port"))
+		if (VIPFWD_MISSING(extack, nest, tb,
+				   VIPFWD_FLOW_A_FRONTEND_VIP4,
+				   "frontend filter needs the VIP, protocol and port") ||
+		    VIPFWD_MISSING(extack, nest, tb,
+				   VIPFWD_FLOW_A_FRONTEND_PROTO,
+				   "frontend filter needs the VIP, protocol and port") ||
+		    VIPFWD_MISSING(extack, nest, tb,
+				   VIPFWD_FLOW_A_FRONTEND_PORT,
+				   "frontend filter needs the VIP, protocol and port"))
 			return -EINVAL;
 		a = tb[VIPFWD_FLOW_A_FRONTEND_PROTO];
 		f->fe_proto = nla_get_u8(a);
@@ -214,16 +182,16 @@ static int vipfwd_flow_filter_put(struct sk_buff *skb,
 				  const struct vipfwd_flow_filter *f)
 {
 	if (f->has_frontend &&
-	    (vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_FRONTEND_VIP4,
-				  VIPFWD_FLOW_A_FRONTEND_VIP6, f->fe_family,
-				  &f->fe_vip) ||
+	    (vipfwd_put_addr(skb, VIPFWD_FLOW_A_FRONTEND_VIP4,
+			     VIPFWD_FLOW_A_FRONTEND_VIP6, f->fe_family,
+			     &f->fe_vip) ||
 	     nla_put_u8(skb, VIPFWD_FLOW_A_FRONTEND_PROTO, f->fe_proto) ||
 	     nla_put_u16(skb, VIPFWD_FLOW_A_FRONTEND_PORT, ntohs(f->fe_port))))
 		return -EMSGSIZE;
 	if (f->has_backend &&
-	    vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_BACKEND4,
-				 VIPFWD_FLOW_A_BACKEND6, f->be_family,
-				 &f->be_addr))
+	    vipfwd_put_addr(skb, VIPFWD_FLOW_A_BACKEND4,
+			    VIPFWD_FLOW_A_BACKEND6, f->be_family,
+			    &f->be_addr))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -252,22 +220,22 @@ static int vipfwd_flow_fill(const struct vipfwd_flow_info *fi, void *arg)
 	if (!nest)
 		goto err_cancel;
 	if (nla_put_u8(skb, VIPFWD_FLOW_A_PROTO, k->proto) ||
-	    vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_SRC4, VIPFWD_FLOW_A_SRC6,
-				 k->family, &k->saddr) ||
+	    vipfwd_put_addr(skb, VIPFWD_FLOW_A_SRC4, VIPFWD_FLOW_A_SRC6,
+			    k->family, &k->saddr) ||
 	    nla_put_u16(skb, VIPFWD_FLOW_A_SPORT, ntohs(k->sport)) ||
-	    vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_DST4, VIPFWD_FLOW_A_DST6,
-				 k->family, &k->daddr) ||
+	    vipfwd_put_addr(skb, VIPFWD_FLOW_A_DST4, VIPFWD_FLOW_A_DST6,
+			    k->family, &k->daddr) ||
 	    nla_put_u16(skb, VIPFWD_FLOW_A_DPORT, ntohs(k->dport)) ||
-	    vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_FRONTEND_VIP4,
-				 VIPFWD_FLOW_A_FRONTEND_VIP6, fi->fe_family,
-				 &fi->fe_vip) ||
+	    vipfwd_put_addr(skb, VIPFWD_FLOW_A_FRONTEND_VIP4,
+			    VIPFWD_FLOW_A_FRONTEND_VIP6, fi->fe_family,
+			    &fi->fe_vip) ||
 	    nla_put_u8(skb, VIPFWD_FLOW_A_FRONTEND_PROTO, fi->fe_proto) ||
 	    nla_put_u16(skb, VIPFWD_FLOW_A_FRONTEND_PORT, ntohs(fi->fe_port)))
 		goto err_cancel;
 	if (fi->be_family &&
-	    vipfwd_flow_put_addr(skb, VIPFWD_FLOW_A_BACKEND4,
-				 VIPFWD_FLOW_A_BACKEND6, fi->be_family,
-				 &fi->be_addr))
+	    vipfwd_put_addr(skb, VIPFWD_FLOW_A_BACKEND4,
+			    VIPFWD_FLOW_A_BACKEND6, fi->be_family,
+			    &fi->be_addr))
 		goto err_cancel;
 	if ((fi->pool[0] && nla_put_string(skb, VIPFWD_FLOW_A_POOL, fi->pool)) ||
 	    nla_put_u8(skb, VIPFWD_FLOW_A_STATE, fi->state) ||
@@ -449,11 +417,11 @@ static int vipfwd_explain_fill(struct sk_buff *msg,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u8(msg, VIPFWD_EXPLAIN_A_PROTO, t->proto) ||
-	    vipfwd_flow_put_addr(msg, VIPFWD_EXPLAIN_A_SRC4,
-				 VIPFWD_EXPLAIN_A_SRC6, t->family, &t->saddr) ||
+	    vipfwd_put_addr(msg, VIPFWD_EXPLAIN_A_SRC4,
+			    VIPFWD_EXPLAIN_A_SRC6, t->family, &t->saddr) ||
 	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_SPORT, ntohs(t->sport)) ||
-	    vipfwd_flow_put_addr(msg, VIPFWD_EXPLAIN_A_DST4,
-				 VIPFWD_EXPLAIN_A_DST6, t->family, &t->daddr) ||
+	    vipfwd_put_addr(msg, VIPFWD_EXPLAIN_A_DST4,
+			    VIPFWD_EXPLAIN_A_DST6, t->family, &t->daddr) ||
 	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_DPORT, ntohs(t->dport)) ||
 	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_WHY, why) ||
 	    nla_put_string(msg, VIPFWD_EXPLAIN_A_REASON, reason))
@@ -461,18 +429,18 @@ static int vipfwd_explain_fill(struct sk_buff *msg,
 	if (!fe)
 		goto out;
 
-	if (vipfwd_flow_put_addr(msg, VIPFWD_EXPLAIN_A_FRONTEND_VIP4,
-				 VIPFWD_EXPLAIN_A_FRONTEND_VIP6, fe->family,
-				 &fe->vip) ||
+	if (vipfwd_put_addr(msg, VIPFWD_EXPLAIN_A_FRONTEND_VIP4,
+			    VIPFWD_EXPLAIN_A_FRONTEND_VIP6, fe->family,
+			    &fe->vip) ||
 	    nla_put_u8(msg, VIPFWD_EXPLAIN_A_FRONTEND_PROTO, fe->proto) ||
 	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_FRONTEND_PORT, ntohs(fe->port)) ||
 	    nla_put_string(msg, VIPFWD_EXPLAIN_A_POOL, fe->pool->name) ||
 	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_HASH, d->hash))
 		goto err_cancel;
 	if (d->be &&
-	    vipfwd_flow_put_addr(msg, VIPFWD_EXPLAIN_A_BACKEND4,
-				 VIPFWD_EXPLAIN_A_BACKEND6, d->be->family,
-				 &d->be->addr))
+	    vipfwd_put_addr(msg, VIPFWD_EXPLAIN_A_BACKEND4,
+			    VIPFWD_EXPLAIN_A_BACKEND6, d->be->family,
+			    &d->be->addr))
 		goto err_cancel;
 	/* The table entry that picked the backend; an existing flow's
 	 * backend was picked long ago, by a table that may be gone.
@@ -505,32 +473,23 @@ static int vipfwd_explain_tuple(struct genl_info *info,
 	struct nlattr *tb[VIPFWD_EXPLAIN_A_MAX + 1];
 	int err;
 
-	if (!nest) {
-		NL_SET_ERR_MSG(extack,
-			       "missing flow to explain (protocol, source, source port, VIP, port)");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, VIPFWD_A_EXPLAIN);
-		return -EINVAL;
-	}
-	err = nla_parse_nested(tb, VIPFWD_EXPLAIN_A_MAX, nest,
-			       vipfwd_explain_policy, extack);
+	err = vipfwd_parse_nest(info, VIPFWD_A_EXPLAIN, VIPFWD_EXPLAIN_A_MAX,
+				vipfwd_explain_policy, tb);
 	if (err)
 		return err;
-	if (tb[VIPFWD_EXPLAIN_A_SRC6] || tb[VIPFWD_EXPLAIN_A_DST6]) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_EXPLAIN_A_SRC6] ? :
-				    tb[VIPFWD_EXPLAIN_A_DST6],
-				    "IPv6 is not supported yet");
+	if (vipfwd_refuse_ipv6(tb[VIPFWD_EXPLAIN_A_SRC6] ? :
+			       tb[VIPFWD_EXPLAIN_A_DST6], extack))
 		return -EOPNOTSUPP;
-	}
-	if (VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_PROTO,
-				"missing protocol") ||
-	    VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SRC4,
-				"missing source address") ||
-	    VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SPORT,
-				"missing source port") ||
-	    VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DST4,
-				"missing destination (VIP) address") ||
-	    VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DPORT,
-				"missing destination port"))
+	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_PROTO,
+			   "missing protocol") ||
+	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SRC4,
+			   "missing source address") ||
+	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SPORT,
+			   "missing source port") ||
+	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DST4,
+			   "missing destination (VIP) address") ||
+	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DPORT,
+			   "missing destination port"))
 		return -EINVAL;
 
 	memset(t, 0, sizeof(*t));
@@ -632,18 +591,13 @@ int vipfwd_settings_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *event = NULL;
 	int err;
 
-	if (!nest) {
-		NL_SET_ERR_MSG(extack, "missing settings");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, VIPFWD_A_SETTINGS);
-		return -EINVAL;
-	}
-	err = nla_parse_nested(tb, VIPFWD_SETTINGS_A_MAX, nest,
-			       vipfwd_settings_policy, extack);
+	err = vipfwd_parse_nest(info, VIPFWD_A_SETTINGS, VIPFWD_SETTINGS_A_MAX,
+				vipfwd_settings_policy, tb);
 	if (err)
 		return err;
 	/* The flow limit is the only setting so far. */
-	if (VIPFWD_FLOW_MISSING(extack, nest, tb, VIPFWD_SETTINGS_A_FLOW_LIMIT,
-				"nothing to change: missing flow limit"))
+	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_SETTINGS_A_FLOW_LIMIT,
+			   "nothing to change: missing flow limit"))
 		return -EINVAL;
 
 	mutex_lock(&vn->lock);

@@ -449,6 +449,29 @@ void vipfwd_notify_backend(struct vipfwd_net *vn,
 
 /* netlink.c, shared with netlink_flow.c */
 struct genl_info;
+
+/*
+ * Required attribute @type of @nest missing: say so and point at it. A
+ * macro because 6.1's NL_SET_ERR_MSG() only takes a string literal.
+ */
+#define VIPFWD_MISSING(extack, nest, tb, type, msg) ({			\
+	struct netlink_ext_ack *__ea = (extack);			\
+	int __type = (type);						\
+	bool __missing = !(tb)[__type];					\
+									\
+	if (__missing) {						\
+		NL_SET_ERR_MSG(__ea, msg);				\
+		NL_SET_ERR_ATTR_MISS(__ea, nest, __type);		\
+	}								\
+	__missing;							\
+})
+
+int vipfwd_put_addr(struct sk_buff *skb, int type4, int type6, u8 family,
+		    const union vipfwd_addr *addr);
+int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
+		      const struct nla_policy *policy, struct nlattr **tb);
+bool vipfwd_refuse_ipv6(const struct nlattr *a,
+			struct netlink_ext_ack *extack);
 void *vipfwd_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
 bool vipfwd_event_wanted(struct vipfwd_net *vn, struct genl_info *info);

@@ -29,6 +29,7 @@ setup_file() {
 	vipfwd_loaded || vf_die "the vipfwd module is not loaded"
 	topo_init mal
 	export VF_ID VF_DIR VF_NBACKENDS
+	mal_up
 }
 
 teardown_file() {

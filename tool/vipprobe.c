@@ -36,7 +36,7 @@ static void usage(FILE *f)
 	      "  -j, --json        --once results as a JSON array\n"
 	      "      --tcp-mode M  how tcp probes are made: syn (half-open: a SYN from a\n"
 	      "                    raw socket, needs CAP_NET_RAW) or connect (a full\n"
-	      "                    connect()); default: syn when possible, else connect\n"
+	      "                    connect(), the default)\n"
 	      "  -h, --help        this text\n", f);
 }
 

@@ -17,6 +17,7 @@
 #include <linux/socket.h>
 
 #include "../vipfwd.h"
+#include "fixture.h"
 
 #define TEST_MAX_BE	4
 
@@ -31,9 +32,8 @@ struct flow_ctx {
 
 static void ctx_rebuild(struct kunit *test, struct flow_ctx *c)
 {
-	struct vipfwd_sched *s = vipfwd_sched_build(c->pool, GFP_KERNEL);
+	struct vipfwd_sched *s = fx_build(test, c->pool);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	s = rcu_replace_pointer(c->pool->sched, s, true);
 	if (s) {
 		synchronize_rcu();
@@ -120,10 +120,7 @@ static int flow_test_init(struct kunit *test)
 	/* The cases run expiry themselves. */
 	cancel_delayed_work_sync(&c->vn->flows.gc);
 
-	c->pool = kunit_kzalloc(test, sizeof(*c->pool), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c->pool);
-	INIT_LIST_HEAD(&c->pool->backends);
-	c->pool->table_size = VIPFWD_TABLE_SIZE_DEFAULT;
+	c->pool = fx_pool(test, VIPFWD_PROBE_NONE, VIPFWD_TABLE_SIZE_DEFAULT);
 	for (i = 0; i < 3; i++)
 		ctx_backend(test, c, 0x0a000b01 + i);	/* 10.0.11.1.. */
 	ctx_rebuild(test, c);
@@ -595,10 +592,7 @@ static void flow_pool_switch(struct kunit *test)
 	decide(c, fe, &t, VIPFWD_TCP_SYN, true, &d);
 	KUNIT_EXPECT_PTR_EQ(test, d.be->pool, old);
 
-	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
-	INIT_LIST_HEAD(&pool->backends);
-	pool->table_size = VIPFWD_TABLE_SIZE_DEFAULT;
+	pool = fx_pool(test, VIPFWD_PROBE_NONE, VIPFWD_TABLE_SIZE_DEFAULT);
 	c->pool = pool;
 	be = ctx_backend(test, c, 0x0a000c01);
 	ctx_rebuild(test, c);

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 
 #include "../vipfwd.h"
+#include "fixture.h"
 
 #define M_DEFAULT	VIPFWD_TABLE_SIZE_DEFAULT
 
@@ -32,38 +33,6 @@ struct mgtest {
 	struct vipfwd_backend	**be;	/* in creation order */
 	u32			n;
 };
-
-static struct vipfwd_pool *mg_pool(struct kunit *test, u32 table_size)
-{
-	struct vipfwd_pool *pool;
-
-	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
-	INIT_LIST_HEAD(&pool->backends);
-	pool->probe_type = VIPFWD_PROBE_NONE;
-	pool->table_size = table_size;
-	return pool;
-}
-
-static struct vipfwd_backend *mg_backend(struct kunit *test,
-					 struct vipfwd_pool *pool,
-					 u32 addr, u32 weight, u8 tier)
-{
-	struct vipfwd_backend *be;
-
-	be = kunit_kzalloc(test, sizeof(*be), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, be);
-	be->pool = pool;
-	be->family = AF_INET;
-	be->addr.ip = cpu_to_be32(addr);
-	be->weight = weight;
-	be->tier = tier;
-	be->state = VIPFWD_BACKEND_ENABLED;
-	be->health = VIPFWD_HEALTH_UP;
-	list_add_tail(&be->node, &pool->backends);
-	pool->nr_backends++;
-	return be;
-}
 
 /* 10.x.y.1 for i = x * 256 + y: sorted order equals creation order. */
 static u32 mg_addr(u32 i)
@@ -77,21 +46,20 @@ static void mg_init(struct kunit *test, struct mgtest *m, u32 n,
 {
 	u32 i;
 
-	m->pool = mg_pool(test, table_size);
+	m->pool = fx_pool(test, VIPFWD_PROBE_NONE, table_size);
 	m->n = n;
 	m->be = kunit_kcalloc(test, n, sizeof(*m->be), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, m->be);
 	for (i = 0; i < n; i++)
-		m->be[i] = mg_backend(test, m->pool, mg_addr(i),
+		m->be[i] = fx_backend(test, m->pool, mg_addr(i),
 				      weights ? weights[i] : 1, 0);
 }
 
 static struct vipfwd_sched *mg_build(struct kunit *test,
 				     struct vipfwd_pool *pool)
 {
-	struct vipfwd_sched *s = vipfwd_sched_build(pool, GFP_KERNEL);
+	struct vipfwd_sched *s = fx_build(test, pool);
 
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	KUNIT_ASSERT_EQ(test, s->table_size, pool->table_size);
 	return s;
 }
@@ -351,12 +319,12 @@ static void determinism_insertion_order(struct kunit *test)
 			}
 		}
 
-		pool = mg_pool(test, M_DEFAULT);
+		pool = fx_pool(test, VIPFWD_PROBE_NONE, M_DEFAULT);
 		for (i = 0; i < N; i++) {
 			u32 b = order[i];
 
 			/* Addresses out of numeric order of b, weights 1..7. */
-			be = mg_backend(test, pool, 0xc0000000 ^ (b * 2654435761U),
+			be = fx_backend(test, pool, 0xc0000000 ^ (b * 2654435761U),
 					1 + b % 7, 0);
 			if (b % 10 == 0) {
 				/* Every tenth an IPv6 backend 2001:db8::b. */
@@ -411,11 +379,11 @@ static void known_answers(struct kunit *test)
 	struct vipfwd_backend *a, *b, *c;
 	u32 off, skip, i, sum, counts[10];
 
-	pool = mg_pool(test, 13);
+	pool = fx_pool(test, VIPFWD_PROBE_NONE, 13);
 	/* Configured out of order on purpose. */
-	c = mg_backend(test, pool, 0x0a000003, 1, 0);
-	a = mg_backend(test, pool, 0x0a000001, 1, 0);
-	b = mg_backend(test, pool, 0x0a000002, 1, 0);
+	c = fx_backend(test, pool, 0x0a000003, 1, 0);
+	a = fx_backend(test, pool, 0x0a000001, 1, 0);
+	b = fx_backend(test, pool, 0x0a000002, 1, 0);
 
 	vipfwd_maglev_perm(a, 13, &off, &skip);
 	KUNIT_EXPECT_EQ(test, off, 3U);
@@ -451,9 +419,9 @@ static void known_answers(struct kunit *test)
 	kvfree(s);
 
 	/* 10.0.0.1..10 with weights 1..10 at 65537: counts and a checksum. */
-	pool = mg_pool(test, M_DEFAULT);
+	pool = fx_pool(test, VIPFWD_PROBE_NONE, M_DEFAULT);
 	for (i = 0; i < 10; i++)
-		mg_backend(test, pool, 0x0a000001 + i, w10[i], 0);
+		fx_backend(test, pool, 0x0a000001 + i, w10[i], 0);
 	s = mg_build(test, pool);
 	mg_counts(test, s, counts);
 	sum = 0;
@@ -469,16 +437,16 @@ static void known_answers(struct kunit *test)
 /* The table holds the lowest tier with an eligible backend, only it. */
 static void tiers(struct kunit *test)
 {
-	struct vipfwd_pool *pool = mg_pool(test, 251);
+	struct vipfwd_pool *pool = fx_pool(test, VIPFWD_PROBE_NONE, 251);
 	struct vipfwd_backend *a, *b, *c, *d;
 	struct vipfwd_sched *s;
 	u32 counts[2], i;
 
 	/* Standby tier 1 (c, d) configured first, primaries after. */
-	c = mg_backend(test, pool, 0x0a000103, 1, 1);
-	d = mg_backend(test, pool, 0x0a000104, 5, 1);
-	a = mg_backend(test, pool, 0x0a000201, 1, 0);
-	b = mg_backend(test, pool, 0x0a000202, 1, 0);
+	c = fx_backend(test, pool, 0x0a000103, 1, 1);
+	d = fx_backend(test, pool, 0x0a000104, 5, 1);
+	a = fx_backend(test, pool, 0x0a000201, 1, 0);
+	b = fx_backend(test, pool, 0x0a000202, 1, 0);
 
 	s = mg_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->tier, 0);

@@ -13,52 +13,11 @@
 #include <linux/socket.h>
 
 #include "../vipfwd.h"
+#include "fixture.h"
 
 /* Hashes that drive the table checks: real tuple hashes, not a counter. */
 #define NR_PICKS	10000
 #define NR_SAMPLES	100000
-
-static struct vipfwd_pool *test_pool(struct kunit *test, u8 probe_type)
-{
-	struct vipfwd_pool *pool;
-
-	pool = kunit_kzalloc(test, sizeof(*pool), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
-	INIT_LIST_HEAD(&pool->backends);
-	pool->probe_type = probe_type;
-	pool->table_size = VIPFWD_TABLE_SIZE_DEFAULT;
-	return pool;
-}
-
-/* An enabled, healthy IPv4 backend a.b.c.d appended to @pool. */
-static struct vipfwd_backend *test_backend(struct kunit *test,
-					   struct vipfwd_pool *pool,
-					   u32 addr, u32 weight, u8 tier)
-{
-	struct vipfwd_backend *be;
-
-	be = kunit_kzalloc(test, sizeof(*be), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, be);
-	be->pool = pool;
-	be->family = AF_INET;
-	be->addr.ip = cpu_to_be32(addr);
-	be->weight = weight;
-	be->tier = tier;
-	be->state = VIPFWD_BACKEND_ENABLED;
-	be->health = VIPFWD_HEALTH_UP;
-	list_add_tail(&be->node, &pool->backends);
-	pool->nr_backends++;
-	return be;
-}
-
-static struct vipfwd_sched *test_build(struct kunit *test,
-				       struct vipfwd_pool *pool)
-{
-	struct vipfwd_sched *s = vipfwd_sched_build(pool, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
-	return s;
-}
 
 /* The i-th sample flow: client 10.1.x.y, port varies, to a fixed VIP. */
 static u32 test_flow_hash(u32 i)
@@ -139,11 +98,11 @@ static const struct {
 
 static void eligibility_table(struct kunit *test)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_NO);
+	struct vipfwd_pool *pool = fx_pool(test, P_NO, VIPFWD_TABLE_SIZE_DEFAULT);
 	struct vipfwd_backend *be;
 	unsigned int i;
 
-	be = test_backend(test, pool, 0x0a00000b, 1, 0);
+	be = fx_backend(test, pool, 0x0a00000b, 1, 0);
 	for (i = 0; i < ARRAY_SIZE(eligibility_cases); i++) {
 		const char *reason = NULL;
 		bool ok;
@@ -171,21 +130,21 @@ static void eligibility_table(struct kunit *test)
 /* The table only ever holds eligible backends. */
 static void build_skips_ineligible(struct kunit *test)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_TCP);
+	struct vipfwd_pool *pool = fx_pool(test, P_TCP, VIPFWD_TABLE_SIZE_DEFAULT);
 	struct vipfwd_backend *a, *b, *c, *d, *e;
 	struct vipfwd_sched *s;
 	u32 i, n_e = 0;
 
-	a = test_backend(test, pool, 0x0a000001, 1, 0);
-	b = test_backend(test, pool, 0x0a000002, 1, 0);
-	c = test_backend(test, pool, 0x0a000003, 1, 0);
-	d = test_backend(test, pool, 0x0a000004, 1, 0);
-	e = test_backend(test, pool, 0x0a000005, 2, 0);
+	a = fx_backend(test, pool, 0x0a000001, 1, 0);
+	b = fx_backend(test, pool, 0x0a000002, 1, 0);
+	c = fx_backend(test, pool, 0x0a000003, 1, 0);
+	d = fx_backend(test, pool, 0x0a000004, 1, 0);
+	e = fx_backend(test, pool, 0x0a000005, 2, 0);
 	b->health = VIPFWD_HEALTH_UNKNOWN;	/* probe configured */
 	c->state = VIPFWD_BACKEND_DRAINING;
 	d->weight = 0;
 
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->count, 2U);
 	if (s->count == 2) {
 		KUNIT_EXPECT_PTR_EQ(test, s->backends[0], a);
@@ -201,7 +160,7 @@ static void build_skips_ineligible(struct kunit *test)
 
 	/* Without a probe, unknown health counts as usable. */
 	pool->probe_type = P_NO;
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->count, 3U);
 	if (s->count == 3)
 		KUNIT_EXPECT_PTR_EQ(test, s->backends[1], b);
@@ -210,22 +169,22 @@ static void build_skips_ineligible(struct kunit *test)
 
 static void tier_selection(struct kunit *test)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_TCP);
+	struct vipfwd_pool *pool = fx_pool(test, P_TCP, VIPFWD_TABLE_SIZE_DEFAULT);
 	struct vipfwd_backend *a, *b, *c, *d, *e;
 	struct vipfwd_sched *s;
 	u32 i;
 
 	/* tier 0: a (down), b (unknown); tier 1: c, d; tier 2: e */
-	a = test_backend(test, pool, 0x0a000001, 5, 0);
-	b = test_backend(test, pool, 0x0a000002, 5, 0);
-	c = test_backend(test, pool, 0x0a000003, 1, 1);
-	d = test_backend(test, pool, 0x0a000004, 1, 1);
-	e = test_backend(test, pool, 0x0a000005, 1, 2);
+	a = fx_backend(test, pool, 0x0a000001, 5, 0);
+	b = fx_backend(test, pool, 0x0a000002, 5, 0);
+	c = fx_backend(test, pool, 0x0a000003, 1, 1);
+	d = fx_backend(test, pool, 0x0a000004, 1, 1);
+	e = fx_backend(test, pool, 0x0a000005, 1, 2);
 	a->health = VIPFWD_HEALTH_DOWN;
 	b->health = VIPFWD_HEALTH_UNKNOWN;
 
 	/* No eligible tier-0 backend: tier 1 takes everything, not tier 2. */
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->tier, 1);
 	KUNIT_EXPECT_EQ(test, s->count, 2U);
 	for (i = 0; i < NR_PICKS; i++) {
@@ -237,7 +196,7 @@ static void tier_selection(struct kunit *test)
 
 	/* One tier-0 backend comes up: it alone takes new flows. */
 	b->health = VIPFWD_HEALTH_UP;
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->tier, 0);
 	KUNIT_EXPECT_EQ(test, s->count, 1U);
 	for (i = 0; i < NR_PICKS; i++)
@@ -249,7 +208,7 @@ static void tier_selection(struct kunit *test)
 	b->state = VIPFWD_BACKEND_DRAINING;
 	c->state = VIPFWD_BACKEND_DISABLED;
 	d->weight = 0;
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->tier, 2);
 	KUNIT_EXPECT_EQ(test, s->count, 1U);
 	if (s->count == 1)
@@ -260,7 +219,7 @@ static void tier_selection(struct kunit *test)
 	e->tier = 0;
 	a->health = VIPFWD_HEALTH_UP;
 	a->tier = 3;
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->tier, 0);
 	KUNIT_EXPECT_EQ(test, s->count, 1U);
 	if (s->count == 1)
@@ -284,13 +243,13 @@ static const struct {
 
 static struct vipfwd_sched *det_build(struct kunit *test, const u8 *order)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_NO);
+	struct vipfwd_pool *pool = fx_pool(test, P_NO, VIPFWD_TABLE_SIZE_DEFAULT);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(det_backends); i++)
-		test_backend(test, pool, det_backends[order[i]].addr,
-			     det_backends[order[i]].weight, 0);
-	return test_build(test, pool);
+		fx_backend(test, pool, det_backends[order[i]].addr,
+			   det_backends[order[i]].weight, 0);
+	return fx_build(test, pool);
 }
 
 static void determinism(struct kunit *test)
@@ -337,14 +296,14 @@ static void determinism(struct kunit *test)
 
 static void weights_1_3(struct kunit *test)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_NO);
+	struct vipfwd_pool *pool = fx_pool(test, P_NO, VIPFWD_TABLE_SIZE_DEFAULT);
 	struct vipfwd_backend *light, *heavy, *be;
 	struct vipfwd_sched *s;
 	u32 i, n_light = 0, n_heavy = 0;
 
-	light = test_backend(test, pool, 0x0a000002, 1, 0);
-	heavy = test_backend(test, pool, 0x0a000001, 3, 0);
-	s = test_build(test, pool);
+	light = fx_backend(test, pool, 0x0a000002, 1, 0);
+	heavy = fx_backend(test, pool, 0x0a000001, 3, 0);
+	s = fx_build(test, pool);
 
 	for (i = 0; i < NR_SAMPLES; i++) {
 		be = vipfwd_sched_pick(s, test_flow_hash(i));
@@ -484,13 +443,13 @@ static void hash_known_answers(struct kunit *test)
 
 static void empty_table(struct kunit *test)
 {
-	struct vipfwd_pool *pool = test_pool(test, P_TCP);
+	struct vipfwd_pool *pool = fx_pool(test, P_TCP, VIPFWD_TABLE_SIZE_DEFAULT);
 	struct vipfwd_backend *be;
 	struct vipfwd_sched *s;
 	u32 i;
 
 	/* No backend at all. */
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->count, 0U);
 	KUNIT_EXPECT_EQ(test, s->table_size, (u32)VIPFWD_TABLE_SIZE_DEFAULT);
 	KUNIT_EXPECT_NULL(test, s->table);
@@ -500,11 +459,11 @@ static void empty_table(struct kunit *test)
 	kvfree(s);
 
 	/* Backends, none eligible. */
-	be = test_backend(test, pool, 0x0a000001, 1, 0);
+	be = fx_backend(test, pool, 0x0a000001, 1, 0);
 	be->health = VIPFWD_HEALTH_UNKNOWN;
-	be = test_backend(test, pool, 0x0a000002, 1, 1);
+	be = fx_backend(test, pool, 0x0a000002, 1, 1);
 	be->health = VIPFWD_HEALTH_DOWN;
-	s = test_build(test, pool);
+	s = fx_build(test, pool);
 	KUNIT_EXPECT_EQ(test, s->count, 0U);
 	KUNIT_EXPECT_NULL(test, vipfwd_sched_pick(s, 0));
 	KUNIT_EXPECT_NULL(test, vipfwd_sched_pick(s, 0x80000000));
