@@ -58,11 +58,6 @@ static struct netlink_range_validation vipfwd_idle_timeout_range = {
 	.max = VIPFWD_IDLE_TIMEOUT_MAX,
 };
 
-#define VIPFWD_REPLY_ONLY(what) {					\
-	.type = NLA_REJECT,						\
-	.reject_message = what " is reported by the kernel and cannot be set", \
-}
-
 static const struct nla_policy vipfwd_pool_policy[VIPFWD_POOL_A_MAX + 1] = {
 	[VIPFWD_POOL_A_NAME] = { .type = NLA_NUL_STRING,
 				 .len = VIPFWD_NAME_MAX - 1 },

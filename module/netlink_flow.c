@@ -34,11 +34,6 @@
 	.reject_message = "flows can only be selected by frontend and backend, not by " what, \
 }
 
-#define VIPFWD_REPLY_ONLY(what) {					\
-	.type = NLA_REJECT,						\
-	.reject_message = what " is reported by the kernel and cannot be set", \
-}
-
 /* ---- policies ---- */
 
 /* FLOW_GET and FLOW_FLUSH: the nest is a filter. */

@@ -466,6 +466,12 @@ struct genl_info;
 	__missing;							\
 })
 
+/* Policy entry of an attribute that only the kernel's replies carry. */
+#define VIPFWD_REPLY_ONLY(what) {					\
+	.type = NLA_REJECT,						\
+	.reject_message = what " is reported by the kernel and cannot be set", \
+}
+
 int vipfwd_put_addr(struct sk_buff *skb, int type4, int type6, u8 family,
 		    const union vipfwd_addr *addr);
 int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
