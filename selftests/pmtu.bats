@@ -289,7 +289,7 @@ compare_iperf() {
 	# direct path shows it as well): byte equality is the sha256 above.
 	bg b1 iperf3 iperf3 -s -p 5201 -B 0.0.0.0
 	wait_listen b1 tcp 0.0.0.0:5201
-	IPERF_BYTES=$((16 << 20))
+	IPERF_BYTES=$((64 << 20))
 	compare_iperf 3
 	echo "# TCP bulk (TSO on, GRO off: veth defaults): vip $VIP_MBPS Mbit/s, direct $DIRECT_MBPS Mbit/s, ratio $RATIO" >&3
 	[ "$(drop_growth too_big)" -eq 0 ] || vf_die "too_big drops with a 1600-byte underlay"
