@@ -103,7 +103,14 @@ struct probe_run {
 	struct vip_addr addr;
 	uint16_t sport, dport;
 	uint32_t isn;
+	/* Our source address towards addr, from a route lookup that is
+	 * redone after a failed probe and every PROBE_SRC_REUSE probes.
+	 */
+	struct vip_addr src;
+	uint32_t src_uses;
 };
+
+#define PROBE_SRC_REUSE	64
 
 /*
  * Starts a probe of addr per spec. Returns 1 when it finished at once

@@ -40,6 +40,11 @@ struct target {
 	struct probe_run run;
 	uint64_t when;		/* next probe, or timeout of the running one */
 	uint64_t started;	/* when the running/last probe started */
+	uint64_t slot;		/* when it was due: the next is planned from
+				 * here, not from started, so that a loop
+				 * running late (slow verdict pushes, a busy
+				 * CPU) does not stretch every later interval
+				 */
 	size_t hidx;		/* position in the heap */
 	size_t tidx;		/* position in prober.t */
 	struct target *hnext;	/* next in its hash bucket */
@@ -546,7 +551,7 @@ static void got_result(struct prober *p, struct target *t, uint64_t now)
 	tr = probe_sm_feed(&t->sm, t->run.ok, t->spec.fall, t->spec.rise);
 	if (tr >= 0)
 		push_health(p, t, (uint8_t)tr, t->run.detail);
-	next = t->started + probe_jitter(t->spec.interval_ms, rnd32(p));
+	next = t->slot + probe_jitter(t->spec.interval_ms, rnd32(p));
 	reschedule(p, t, next > now ? next : now);
 }
 
@@ -571,6 +576,7 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		got_result(p, t, now);
 		return;
 	}
+	t->slot = t->when;
 	t->started = now;
 	switch (p->syn && t->spec.type == VIPFWD_PROBE_TCP ?
 		probe_syn_start(p->syn, &t->run, &t->spec, &t->addr) :

@@ -366,13 +366,58 @@ static int syn_finish(struct probe_run *r, bool ok, const char *detail)
 	return 1;
 }
 
+/*
+ * Our address towards the backend, for the checksum's pseudo header: a
+ * route lookup (connect() of a UDP socket sends nothing), kept in @r and
+ * reused while probes succeed, for at most PROBE_SRC_REUSE probes, so a
+ * probe costs one sendto() and one recv() instead of four system calls.
+ * A failed probe looks again: a route change may be why it failed.
+ * Returns 0, or with r->detail set 1 when there is no route (a failed
+ * probe) and -1 on a local error (no verdict).
+ */
+static int syn_source(struct probe_syn *e, struct probe_run *r,
+		       const struct probe_spec *spec,
+		       const struct vip_addr *addr,
+		       struct sockaddr_storage *ss, socklen_t slen)
+{
+	int fam = addr->family == AF_INET6;
+	struct sockaddr_storage me;
+	socklen_t alen = sizeof(me);
+
+	if (r->ok && r->src_uses && r->src_uses < PROBE_SRC_REUSE &&
+	    r->src.family == addr->family && vip_addr_equal(&r->addr, addr)) {
+		r->src_uses++;
+		return 0;
+	}
+	r->src_uses = 0;
+	/* The UDP socket needs a port; the raw socket below none. */
+	((struct sockaddr_in *)ss)->sin_port = htons(spec->port);
+	if (connect(e->udp[fam], (struct sockaddr *)ss, slen) < 0) {
+		snprintf(r->detail, sizeof(r->detail), "connect: %s",
+			 strerror(errno));
+		return 1;
+	}
+	if (getsockname(e->udp[fam], (struct sockaddr *)&me, &alen) < 0) {
+		snprintf(r->detail, sizeof(r->detail), "getsockname: %s",
+			 strerror(errno));
+		return -1;
+	}
+	memset(&r->src, 0, sizeof(r->src));
+	r->src.family = addr->family;
+	if (fam)
+		r->src.u.v6 = ((struct sockaddr_in6 *)&me)->sin6_addr;
+	else
+		r->src.u.v4 = ((struct sockaddr_in *)&me)->sin_addr;
+	r->src_uses = 1;
+	return 0;
+}
+
 int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 		    const struct probe_spec *spec, const struct vip_addr *addr)
 {
 	int fam = addr->family == AF_INET6;
 	struct sockaddr_storage ss;
-	struct vip_addr src;
-	socklen_t slen, alen;
+	socklen_t slen;
 	uint8_t seg[24];
 	size_t tries;
 
@@ -398,31 +443,14 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 		slen = sizeof(*s4);
 	}
 
-	/* Our address towards the backend (a route lookup, no packet),
-	 * for the checksum's pseudo header. The UDP socket needs a port.
-	 */
-	((struct sockaddr_in *)&ss)->sin_port = htons(spec->port);
-	if (connect(e->udp[fam], (struct sockaddr *)&ss, slen) < 0) {
-		char d[PROBE_DETAIL];
-
-		snprintf(d, sizeof(d), "connect: %s", strerror(errno));
-		return syn_finish(r, false, d);
-	}
-	memset(&src, 0, sizeof(src));
-	src.family = addr->family;
-	{
-		struct sockaddr_storage me;
-
-		alen = sizeof(me);
-		if (getsockname(e->udp[fam], (struct sockaddr *)&me, &alen) < 0) {
-			snprintf(r->detail, sizeof(r->detail), "getsockname: %s",
-				 strerror(errno));
-			return -1;
-		}
-		if (fam)
-			src.u.v6 = ((struct sockaddr_in6 *)&me)->sin6_addr;
-		else
-			src.u.v4 = ((struct sockaddr_in *)&me)->sin_addr;
+	switch (syn_source(e, r, spec, addr, &ss, slen)) {
+	case 0:
+		break;
+	case 1:
+		r->ok = false;
+		return 1;	/* r->detail says why */
+	default:
+		return -1;
 	}
 	/* Raw sockets take no port (IPv6 insists on 0). */
 	((struct sockaddr_in *)&ss)->sin_port = 0;
@@ -452,7 +480,7 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	seg[20] = 2;				/* MSS option */
 	seg[21] = 4;
 	put16(seg + 22, fam ? 1440 : 1460);
-	put16(seg + 16, probe_tcp_csum(&src, addr, seg, sizeof(seg)));
+	put16(seg + 16, probe_tcp_csum(&r->src, addr, seg, sizeof(seg)));
 
 	if (sendto(e->fd[fam], seg, sizeof(seg), 0, (struct sockaddr *)&ss,
 		   slen) < 0) {
