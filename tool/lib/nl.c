@@ -18,6 +18,7 @@
 
 #define RECV_BUF_MIN	(32 * 1024)
 #define EVENT_RCVBUF	(1024 * 1024)
+#define EVENT_RCVBUF_ADMIN	(8 * 1024 * 1024)
 
 int vip_nl_open(struct vip_nl *h, struct vip_err *e)
 {
@@ -279,6 +280,7 @@ int vip_nl_dump(struct vip_nl *h, struct nl_msg *msg, vip_nl_cb cb,
 
 int vip_nl_subscribe(struct vip_nl *h, const char *group, struct vip_err *e)
 {
+	int size = EVENT_RCVBUF_ADMIN;
 	int grp, err;
 
 	grp = genl_ctrl_resolve_grp(h->sk, VIPFWD_GENL_NAME, group);
@@ -289,10 +291,15 @@ int vip_nl_subscribe(struct vip_nl *h, const char *group, struct vip_err *e)
 	if (err < 0)
 		return vip_errf(e, "cannot join multicast group \"%s\": %s",
 				group, nl_geterror(err));
-	/* Bursts (a pool with many backends going down) must not overrun
-	 * the socket; the default buffer holds only a few hundred events.
+	/* Bursts (a pool with many backends going down, or vipprobe's own
+	 * first verdicts for thousands of backends) must not overrun the
+	 * socket; the default buffer holds only a few hundred events.
+	 * SO_RCVBUF is capped by net.core.rmem_max; with CAP_NET_ADMIN
+	 * (vipprobe has it) SO_RCVBUFFORCE is not.
 	 */
-	nl_socket_set_buffer_size(h->sk, EVENT_RCVBUF, 0);
+	if (setsockopt(nl_socket_get_fd(h->sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)))
+		nl_socket_set_buffer_size(h->sk, EVENT_RCVBUF, 0);
 	return 0;
 }
 
