@@ -589,6 +589,9 @@ int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
 			NL_SET_ERR_MSG(info->extack,
 				       "missing flow to explain (protocol, source, source port, VIP, port)");
 			break;
+		case VIPFWD_A_DECAP:
+			NL_SET_ERR_MSG(info->extack, "missing decap prefix");
+			break;
 		default:
 			NL_SET_ERR_MSG(info->extack, "missing settings");
 			break;
@@ -1709,6 +1712,7 @@ static const u16 vipfwd_drop_attr[__VIPFWD_DROP_MAX] = {
 	[VIPFWD_DROP_FRAGMENT]		= VIPFWD_STATS_A_DROP_FRAGMENT,
 	[VIPFWD_DROP_NOMEM]		= VIPFWD_STATS_A_DROP_NOMEM,
 	[VIPFWD_DROP_TOO_BIG]		= VIPFWD_STATS_A_DROP_TOO_BIG,
+	[VIPFWD_DROP_DECAP_FOREIGN]	= VIPFWD_STATS_A_DROP_DECAP_FOREIGN,
 };
 
 static const u16 vipfwd_count_attr[__VIPFWD_CNT_MAX] = {
@@ -1892,6 +1896,27 @@ static const struct genl_ops vipfwd_genl_ops[] = {
 		/* no policy: the core refuses any attribute */
 		.cmd		= VIPFWD_CMD_SETTINGS_GET,
 		.doit		= vipfwd_settings_get_doit,
+	},
+	/* netlink_decap.c: host-side delivery rules */
+	{
+		.cmd		= VIPFWD_CMD_DECAP_NEW,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= vipfwd_decap_new_doit,
+		.policy		= vipfwd_decap_req_policy,
+		.maxattr	= VIPFWD_A_DECAP,
+	},
+	{
+		.cmd		= VIPFWD_CMD_DECAP_DEL,
+		.flags		= GENL_UNS_ADMIN_PERM,
+		.doit		= vipfwd_decap_del_doit,
+		.policy		= vipfwd_decap_req_policy,
+		.maxattr	= VIPFWD_A_DECAP,
+	},
+	{
+		.cmd		= VIPFWD_CMD_DECAP_GET,
+		.dumpit		= vipfwd_decap_get_dumpit,
+		.policy		= vipfwd_decap_req_policy,
+		.maxattr	= VIPFWD_A_DECAP,
 	},
 };
 

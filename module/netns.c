@@ -54,8 +54,15 @@ static int __net_init vipfwd_net_init(struct net *net)
 	if (err)
 		goto err_flows;
 
+	/* decap.c's hook: reads only vn->decap, NULL until a rule exists. */
+	err = vipfwd_decap_register(net);
+	if (err)
+		goto err_hooks;
+
 	return 0;
 
+err_hooks:
+	vipfwd_hooks_unregister(net);
 err_flows:
 	vipfwd_flows_exit(vn);
 err_drops:
@@ -69,6 +76,7 @@ err_mutex:
 static void __net_exit vipfwd_net_pre_exit(struct net *net)
 {
 	vipfwd_hooks_unregister(net);
+	vipfwd_decap_unregister(net);
 }
 
 static void __net_exit vipfwd_net_exit(struct net *net)
@@ -84,6 +92,7 @@ static void __net_exit vipfwd_net_exit(struct net *net)
 	mutex_lock(&vn->lock);
 	vipfwd_net_flush(vn);
 	mutex_unlock(&vn->lock);
+	vipfwd_decap_flush(vn);
 
 	/* No hook runs any more (see the top of this file), so nothing can
 	 * count a drop into this memory.

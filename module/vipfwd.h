@@ -80,6 +80,7 @@ enum vipfwd_drop_reason {
 	VIPFWD_DROP_FRAGMENT,
 	VIPFWD_DROP_NOMEM,
 	VIPFWD_DROP_TOO_BIG,
+	VIPFWD_DROP_DECAP_FOREIGN,	/* decap.c: not from a decap prefix */
 	__VIPFWD_DROP_MAX,
 };
 
@@ -215,6 +216,10 @@ struct vipfwd_net {
 	u32			generation;	/* bumped on change; dump consistency */
 	struct vipfwd_pcpu_drops __percpu *drops;
 	struct vipfwd_flow_table flows;
+	/* decap.c: rules published under vn->lock, read under RCU; NULL
+	 * when there is none (the hook's only load then)
+	 */
+	struct vipfwd_decap_set __rcu *decap;
 };
 
 /* Packet key the data path hashes and looks up with. */
@@ -435,6 +440,54 @@ u32 vipfwd_frontend_flows(const struct vipfwd_frontend *fe);
 /* hook.c */
 int vipfwd_hooks_register(struct net *net);
 void vipfwd_hooks_unregister(struct net *net);
+
+/*
+ * decap.c: host-side delivery (hook and rules, per namespace). A rule is
+ * immutable once published; the set is an array replaced as a whole on
+ * every change (vn->lock), read under RCU by the hook. The per-CPU
+ * counters of a rule outlive the set copies that point at them: they are
+ * freed only after the rule's removal has been through a grace period.
+ */
+struct vipfwd_decap_rule {
+	u8			family;		/* AF_INET (AF_INET6: later) */
+	u8			plen;		/* prefix length */
+	u8			encap;		/* enum vipfwd_encap */
+	__be16			gue_port;	/* VIPFWD_ENCAP_GUE only */
+	union vipfwd_addr	prefix;		/* host bits clear */
+	__be32			mask4;		/* inet_make_mask(plen) */
+	struct vipfwd_pcpu_stats __percpu *stats;	/* decapsulated */
+};
+
+struct vipfwd_decap_set {
+	struct rcu_head		rcu;
+	u32			count;		/* <= VIPFWD_MAX_DECAP */
+	struct vipfwd_decap_rule rules[];
+};
+
+struct genl_info;
+struct netlink_callback;
+int vipfwd_decap_register(struct net *net);
+void vipfwd_decap_unregister(struct net *net);
+/* netns exit, after the hooks are gone: frees every rule */
+void vipfwd_decap_flush(struct vipfwd_net *vn);
+/* Under vn->lock. add: @tmpl's key and settings are copied (counters are
+ * the set's own); del: the rule with exactly that prefix. Both say why
+ * they refuse in @extack, naming the prefix.
+ */
+int vipfwd_decap_add(struct vipfwd_net *vn,
+		     const struct vipfwd_decap_rule *tmpl,
+		     struct netlink_ext_ack *extack);
+int vipfwd_decap_del(struct vipfwd_net *vn,
+		     const struct vipfwd_decap_rule *key,
+		     struct netlink_ext_ack *extack);
+/* Under vn->lock: the current set (NULL when empty) */
+const struct vipfwd_decap_set *vipfwd_decap_rules(struct vipfwd_net *vn);
+
+/* netlink_decap.c: DECAP_NEW, DECAP_DEL, DECAP_GET (netlink.c ops) */
+extern const struct nla_policy vipfwd_decap_req_policy[VIPFWD_A_DECAP + 1];
+int vipfwd_decap_new_doit(struct sk_buff *skb, struct genl_info *info);
+int vipfwd_decap_del_doit(struct sk_buff *skb, struct genl_info *info);
+int vipfwd_decap_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 /* encap.c: consumes skb, returns 0 or -errno (skb freed on error) */
 int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,

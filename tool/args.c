@@ -42,6 +42,9 @@ static const char *const op_names[] = {
 	[VC_SETTINGS] = "settings",
 	[VC_GUARD_SYNC] = "guard sync",
 	[VC_GUARD_SHOW] = "guard show",
+	[VC_DECAP_ADD] = "decap add",
+	[VC_DECAP_DEL] = "decap del",
+	[VC_DECAP_SHOW] = "decap show",
 };
 
 const char *vipctl_op_name(enum vipctl_op op)
@@ -913,6 +916,10 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		tok = next(&c);
 		if (!tok)
 			return 0;
+		if (!strcmp(tok, "decap")) {
+			r->topic = "decap";
+			return no_more(&c);
+		}
 		for (i = 0; topics[i]; i++)
 			if (!strcmp(topics[i], tok))
 				break;
@@ -934,6 +941,8 @@ int vipctl_parse(int argc, char **argv, struct vipctl_req *r,
 		return parse_object(&c, r, "frontend", frontend_verbs);
 	if (!strcmp(tok, "guard"))
 		return parse_object(&c, r, "guard", guard_verbs);
+	if (!strcmp(tok, "decap"))
+		return vipctl_decap_parse(argc, argv, c.i, r, e);
 	if (!strcmp(tok, "flows"))
 		return parse_flows(&c, r);
 	if (!strcmp(tok, "explain"))

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "decap.h"
 #include "lib/objects.h"
 #include "lib/util.h"
 
@@ -37,6 +38,9 @@ enum vipctl_op {
 	VC_SETTINGS,
 	VC_GUARD_SYNC,
 	VC_GUARD_SHOW,
+	VC_DECAP_ADD,
+	VC_DECAP_DEL,
+	VC_DECAP_SHOW,
 };
 
 struct vipctl_req {
@@ -54,6 +58,7 @@ struct vipctl_req {
 	struct vip_explain explain;	/* explain: the question */
 	bool explain_batch;		/* "explain -": questions on stdin */
 	struct vip_settings settings;	/* set */
+	struct vip_decap decap;		/* decap add/del (decap.c) */
 };
 
 /* Exit status for a usage error. */

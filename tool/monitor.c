@@ -5,6 +5,7 @@
 #include <string.h>
 #include <linux/vipfwd.h>
 
+#include "decap.h"
 #include "human.h"
 #include "jsonout.h"
 #include "monitor.h"
@@ -27,6 +28,11 @@ static int event_cb(struct nlmsghdr *nlh, void *arg)
 	struct printer *p = arg;
 	struct vip_obj o;
 
+	/* decap.c prints its own events. */
+	if (vipctl_decap_event(p->out, nlh, p->json)) {
+		fflush(p->out);
+		return 0;
+	}
 	/* A message we cannot decode is reported and skipped; the stream
 	 * goes on.
 	 */

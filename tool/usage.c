@@ -71,6 +71,15 @@ static const char guard[] =
 "                            exactly what no frontend handles on each VIP\n"
 "  vipctl guard show         the guard's VIPs and drops, against the frontends\n";
 
+static const char decap[] =
+"  vipctl decap add PREFIX [encap ipip|gue] [gue-port N]\n"
+"                            on a hypervisor host: decapsulate tunnel packets\n"
+"                            from PREFIX to a routed guest, deliver the inner\n"
+"                            packet to that guest (gue needs gue-port)\n"
+"  vipctl decap del PREFIX\n"
+"  vipctl decap show         the prefixes, what each decapsulated, and the\n"
+"                            tunnel packets dropped as from outside them\n";
+
 static const char tail[] =
 "\n"
 "  S is seconds, fractions allowed (5, 0.5, 1.5s, 500ms).\n"
@@ -93,6 +102,7 @@ void vipctl_usage(FILE *f, const char *topic)
 		{ "explain", explain }, { "set", set },
 		{ "settings", settings }, { "monitor", monitor },
 		{ "guard", guard },
+		{ "decap", decap },
 	};
 	size_t i;
 

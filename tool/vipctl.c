@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "decap.h"
 #include "fetch.h"
 #include "guardctl.h"
 #include "human.h"
@@ -287,6 +288,10 @@ static int run(const struct vipctl_req *r, struct vip_nl *h)
 		return ask(r, h, VIP_OBJ_SETTINGS);
 	case VC_GUARD_SHOW:
 		return vipctl_guard_show(h, r->json);
+	case VC_DECAP_ADD:
+	case VC_DECAP_DEL:
+	case VC_DECAP_SHOW:
+		return vipctl_decap_run(r, h);
 	default:
 		return change(r, h);
 	}

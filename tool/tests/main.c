@@ -108,5 +108,6 @@ int main(void)
 	test_cli();
 	test_probe();
 	test_guard();
+	test_decap();
 	return tap_done();
 }

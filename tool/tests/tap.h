@@ -24,5 +24,6 @@ void test_output(void);
 void test_cli(void);
 void test_probe(void);
 void test_guard(void);
+void test_decap(void);
 
 #endif

@@ -65,6 +65,9 @@ enum vipfwd_cmd {
 	VIPFWD_CMD_EXPLAIN,		/* VIPFWD_A_EXPLAIN in and out */
 	VIPFWD_CMD_SETTINGS_SET,	/* VIPFWD_A_SETTINGS */
 	VIPFWD_CMD_SETTINGS_GET,
+	VIPFWD_CMD_DECAP_NEW,		/* VIPFWD_A_DECAP: prefix, encap */
+	VIPFWD_CMD_DECAP_DEL,		/* VIPFWD_A_DECAP: prefix */
+	VIPFWD_CMD_DECAP_GET,		/* dump all */
 
 	__VIPFWD_CMD_MAX,
 	VIPFWD_CMD_MAX = __VIPFWD_CMD_MAX - 1
@@ -81,6 +84,7 @@ enum vipfwd_attr {
 	VIPFWD_A_FLOW,			/* nest, enum vipfwd_flow_attr */
 	VIPFWD_A_EXPLAIN,		/* nest, enum vipfwd_explain_attr */
 	VIPFWD_A_SETTINGS,		/* nest, enum vipfwd_settings_attr */
+	VIPFWD_A_DECAP,			/* nest, enum vipfwd_decap_attr */
 
 	__VIPFWD_A_MAX,
 	VIPFWD_A_MAX = __VIPFWD_A_MAX - 1
@@ -240,6 +244,10 @@ enum vipfwd_stats_attr {
 	VIPFWD_STATS_A_RESCHEDULED,	/* flows moved off an unusable backend */
 	VIPFWD_STATS_A_REJECTED,	/* no backend: RST / ICMP sent */
 	VIPFWD_STATS_A_FLOW_LIMIT,	/* namespace flow table limit */
+	VIPFWD_STATS_A_DROP_DECAP_FOREIGN,	/* tunnel packet to a routed
+						 * guest from outside every
+						 * decap prefix
+						 */
 
 	__VIPFWD_STATS_A_MAX,
 	VIPFWD_STATS_A_MAX = __VIPFWD_STATS_A_MAX - 1
@@ -343,6 +351,30 @@ enum vipfwd_settings_attr {
 
 	__VIPFWD_SETTINGS_A_MAX,
 	VIPFWD_SETTINGS_A_MAX = __VIPFWD_SETTINGS_A_MAX - 1
+};
+
+/*
+ * Host-side delivery (decap rules), per namespace. On a hypervisor host,
+ * IPIP or GUE packets from a source inside a rule's prefix whose outer
+ * destination is a guest this host routes to are decapsulated and the
+ * inner packet is sent to that guest's link-layer address. A rule is
+ * named by its prefix; NEW refuses an existing prefix, DEL needs one.
+ */
+#define VIPFWD_MAX_DECAP		64	/* prefixes per namespace */
+
+enum vipfwd_decap_attr {
+	VIPFWD_DECAP_A_UNSPEC,
+	VIPFWD_DECAP_A_PAD,
+	VIPFWD_DECAP_A_PREFIX4,		/* be32, no host bits set */
+	VIPFWD_DECAP_A_PREFIX6,		/* binary, struct in6_addr */
+	VIPFWD_DECAP_A_PREFIX_LEN,	/* u8, 0..32 (0..128 for IPv6) */
+	VIPFWD_DECAP_A_ENCAP,		/* u8, enum vipfwd_encap; ipip default */
+	VIPFWD_DECAP_A_GUE_PORT,	/* u16, gue only (and required) */
+	VIPFWD_DECAP_A_PACKETS,		/* u64, reply only: decapsulated */
+	VIPFWD_DECAP_A_BYTES,		/* u64, reply only: inner bytes */
+
+	__VIPFWD_DECAP_A_MAX,
+	VIPFWD_DECAP_A_MAX = __VIPFWD_DECAP_A_MAX - 1
 };
 
 #endif /* _UAPI_LINUX_VIPFWD_H */
