@@ -27,6 +27,22 @@
  *    written only when it changed, so a busy flow dirties its cache line
  *    at most once per jiffy, and state/timeout only when they change.
  *
+ * NAT flows (frontends in mode nat) are a larger object from their own
+ * slab cache: the flow followed by its reply index entry (struct
+ * vipfwd_nat_flow), so an encap flow stays 88 bytes. The top bit of
+ * flow->state tells them apart (VIPFWD_FLOW_F_NAT, set before the flow is
+ * published, never changed). A NAT flow:
+ *  - is keyed by the full 5-tuple whatever the hash mode (every connection
+ *    needs its own reply tuple); the hash mode still chooses the backend;
+ *  - links its reply entry (nat.c) before the flow is published, and the
+ *    one that unlinks the flow unlinks the entry before call_rcu(), so a
+ *    reader that found either can read both until it leaves RCU;
+ *  - is never moved to another backend: its replies would come from an
+ *    address the client never talked to. An unusable backend ends the
+ *    flow (the next packet is a new flow, with a new pick);
+ *  - of a frontend that is no longer in mode nat (or an encap flow of one
+ *    that now is) is a miss, ended and replaced like an expired one.
+ *
  * Expiry: a per-namespace delayed work looks at a bounded number of flows
  * per run (never holding a lock across them, rescheduling between
  * chunks) and continues where it stopped; in between, a flow found
@@ -92,6 +108,33 @@ struct vipfwd_flow {
 	struct rcu_head		rcu;
 };
 
+/* flow->state: the flow kind in the top bit, the TCP state below. */
+#define VIPFWD_FLOW_F_NAT	0x80
+
+struct vipfwd_nat_flow {
+	struct vipfwd_flow	flow;
+	struct vipfwd_nat_entry	nat;
+};
+
+static bool vipfwd_flow_is_nat(const struct vipfwd_flow *f)
+{
+	return READ_ONCE(f->state) & VIPFWD_FLOW_F_NAT;
+}
+
+/* A flow of the frontend's current mode (see the top of this file). */
+static bool vipfwd_flow_kind_ok(const struct vipfwd_flow *f,
+				const struct vipfwd_frontend *fe)
+{
+	bool nat = fe->mode == VIPFWD_MODE_NAT;
+
+	return vipfwd_flow_is_nat(f) == nat;
+}
+
+static struct vipfwd_nat_entry *vipfwd_flow_nat(struct vipfwd_flow *f)
+{
+	return &container_of(f, struct vipfwd_nat_flow, flow)->nat;
+}
+
 /*
  * A flow's timeout in 16 bits: seconds up to 32767, above that (idle
  * timeouts of 9 hours and more, up to VIPFWD_IDLE_TIMEOUT_MAX) units of
@@ -123,6 +166,7 @@ static const struct rhashtable_params vipfwd_flow_params = {
 };
 
 static struct kmem_cache *vipfwd_flow_cache __read_mostly;
+static struct kmem_cache *vipfwd_nat_flow_cache __read_mostly;
 
 int vipfwd_flow_cache_init(void)
 {
@@ -133,13 +177,24 @@ int vipfwd_flow_cache_init(void)
 	 */
 	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
 		     sizeof(struct vipfwd_flow) > 88);
+	BUILD_BUG_ON(__VIPFWD_FLOW_STATE_MAX > VIPFWD_FLOW_F_NAT);
 	vipfwd_flow_cache = KMEM_CACHE(vipfwd_flow, 0);
-	return vipfwd_flow_cache ? 0 : -ENOMEM;
+	if (!vipfwd_flow_cache)
+		return -ENOMEM;
+	vipfwd_nat_flow_cache = KMEM_CACHE(vipfwd_nat_flow, 0);
+	if (!vipfwd_nat_flow_cache) {
+		kmem_cache_destroy(vipfwd_flow_cache);
+		vipfwd_flow_cache = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 /* Caller has waited for every pending free (rcu_barrier()). */
 void vipfwd_flow_cache_exit(void)
 {
+	kmem_cache_destroy(vipfwd_nat_flow_cache);
+	vipfwd_nat_flow_cache = NULL;
 	kmem_cache_destroy(vipfwd_flow_cache);
 	vipfwd_flow_cache = NULL;
 }
@@ -203,7 +258,11 @@ static void vipfwd_flow_free(struct vipfwd_flow *f)
 {
 	vipfwd_backend_put(f->be);
 	vipfwd_counters_put(f->fec);
-	kmem_cache_free(vipfwd_flow_cache, f);
+	if (vipfwd_flow_is_nat(f))
+		kmem_cache_free(vipfwd_nat_flow_cache,
+				container_of(f, struct vipfwd_nat_flow, flow));
+	else
+		kmem_cache_free(vipfwd_flow_cache, f);
 }
 
 static void vipfwd_flow_free_rcu(struct rcu_head *head)
@@ -217,6 +276,10 @@ static bool vipfwd_flow_unlink(struct vipfwd_flow_table *ft,
 {
 	if (rhashtable_remove_fast(&ft->ht, &f->node, vipfwd_flow_params))
 		return false;
+	/* Ours alone now: no reply may find it after the grace period. */
+	if (vipfwd_flow_is_nat(f))
+		vipfwd_nat_unlink(container_of(ft, struct vipfwd_net, flows),
+				  vipfwd_flow_nat(f));
 	call_rcu(&f->rcu, vipfwd_flow_free_rcu);
 	return true;
 }
@@ -231,7 +294,8 @@ static void vipfwd_flow_key_fill(struct vipfwd_flow_key *k,
 	k->daddr = t->daddr;
 	k->fe_proto = fe->proto;
 	k->fe_port = fe->port;
-	switch (fe->hash) {
+	/* NAT: one flow per connection, see the top of this file. */
+	switch (fe->mode == VIPFWD_MODE_NAT ? VIPFWD_HASH_5TUPLE : fe->hash) {
 	case VIPFWD_HASH_2TUPLE:
 		break;
 	case VIPFWD_HASH_3TUPLE:
@@ -272,7 +336,7 @@ static u8 vipfwd_flow_state(const struct vipfwd_frontend *fe,
 			    const struct vipfwd_tuple *t, u8 flags, bool fresh,
 			    u8 cur)
 {
-	if (fe->hash != VIPFWD_HASH_5TUPLE)
+	if (fe->hash != VIPFWD_HASH_5TUPLE && fe->mode != VIPFWD_MODE_NAT)
 		return VIPFWD_FLOW_STATE_OTHER;
 	if (t->proto != IPPROTO_TCP)
 		return VIPFWD_FLOW_STATE_UDP;
@@ -302,13 +366,14 @@ static void vipfwd_flow_touch(struct vipfwd_flow *f,
 			      u32 now)
 {
 	u8 state = READ_ONCE(f->state);
-	u8 next = vipfwd_flow_state(fe, t, tcp_flags, false, state);
+	u8 kind = state & VIPFWD_FLOW_F_NAT;
+	u8 next = vipfwd_flow_state(fe, t, tcp_flags, false, state & ~kind);
 	u16 timeout = vipfwd_flow_timeout(fe, next);
 
 	if (READ_ONCE(f->last) != now)
 		WRITE_ONCE(f->last, now);
-	if (next != state)
-		WRITE_ONCE(f->state, next);
+	if ((next | kind) != state)
+		WRITE_ONCE(f->state, next | kind);
 	/* Also picks up a changed frontend idle timeout. */
 	if (READ_ONCE(f->timeout) != timeout)
 		WRITE_ONCE(f->timeout, timeout);
@@ -355,17 +420,45 @@ vipfwd_flow_insert(struct vipfwd_flow_table *ft,
 		   const struct vipfwd_flow_key *key,
 		   const struct vipfwd_frontend *fe,
 		   const struct vipfwd_tuple *t, u8 tcp_flags,
-		   struct vipfwd_backend *be, u32 now, bool *mine)
+		   struct vipfwd_backend *be, u32 now, bool *mine,
+		   bool *collision)
 {
+	struct vipfwd_net *vn = container_of(ft, struct vipfwd_net, flows);
+	struct vipfwd_nat_entry *nat = NULL;
 	struct vipfwd_flow *f, *old;
+	int err;
 
-	f = kmem_cache_alloc(vipfwd_flow_cache, GFP_ATOMIC | __GFP_NOWARN);
-	if (!f)
-		return NULL;
+	if (fe->mode == VIPFWD_MODE_NAT) {
+		struct vipfwd_nat_flow *nf;
+
+		nf = kmem_cache_alloc(vipfwd_nat_flow_cache,
+				      GFP_ATOMIC | __GFP_NOWARN);
+		if (!nf)
+			return NULL;
+		f = &nf->flow;
+		nat = &nf->nat;
+	} else {
+		f = kmem_cache_alloc(vipfwd_flow_cache,
+				     GFP_ATOMIC | __GFP_NOWARN);
+		if (!f)
+			return NULL;
+	}
 	f->key = *key;
 	f->last = now;
 	f->state = vipfwd_flow_state(fe, t, tcp_flags, true, 0);
 	f->timeout = vipfwd_flow_timeout(fe, f->state);
+	if (nat) {
+		f->state |= VIPFWD_FLOW_F_NAT;
+		memset(&nat->key, 0, sizeof(nat->key));
+		nat->key.family = t->family;
+		nat->key.proto = t->proto;
+		nat->key.saddr = be->addr;
+		nat->key.sport = fe->backend_port ?: t->dport;
+		nat->key.daddr = t->saddr;
+		nat->key.dport = t->sport;
+		nat->vip = t->daddr;
+		nat->vport = t->dport;
+	}
 	/* Under RCU both have their configuration reference (dropped only
 	 * after a grace period), so these never start from 0.
 	 */
@@ -374,13 +467,35 @@ vipfwd_flow_insert(struct vipfwd_flow_table *ft,
 	refcount_inc(&fe->counters->ref);
 	f->fec = fe->counters;
 
+	/* The reply entry first: the flow is never visible without it. A
+	 * collision is either another CPU inserting this very flow (found
+	 * in the table below) or a reply tuple another flow owns.
+	 */
+	if (nat) {
+		err = vipfwd_nat_link(vn, nat);
+		if (err) {
+			vipfwd_flow_free(f);
+			old = rhashtable_lookup(&ft->ht, key,
+						vipfwd_flow_params);
+			*mine = false;
+			*collision = err == -EEXIST && !old;
+			return old;
+		}
+	}
+
 	old = rhashtable_lookup_get_insert_fast(&ft->ht, &f->node,
 						vipfwd_flow_params);
 	*mine = !old;
 	if (likely(!old))
 		return f;
-	/* Never published: free it now. */
-	vipfwd_flow_free(f);
+	if (nat) {
+		/* Replies may have found the entry: free after RCU. */
+		vipfwd_nat_unlink(vn, nat);
+		call_rcu(&f->rcu, vipfwd_flow_free_rcu);
+	} else {
+		/* Never published: free it now. */
+		vipfwd_flow_free(f);
+	}
 	return IS_ERR(old) ? NULL : old;
 }
 
@@ -425,17 +540,21 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 	d->tier = 0;
 	d->table_size = 0;
 	d->slot = 0;
+	d->be_port = 0;
+	d->nat_collision = false;
 	/* EXPLAIN shows the table's choice even when a flow pins another. */
 	sched = commit ? NULL : vipfwd_decide_sched(fe, t, d);
 
 	vipfwd_flow_key_fill(&key, fe, t);
 	f = likely(ft->ready) ?
 		rhashtable_lookup(&ft->ht, &key, vipfwd_flow_params) : NULL;
-	if (f && !vipfwd_flow_expired(f, now)) {
+	if (f && !vipfwd_flow_expired(f, now) && vipfwd_flow_kind_ok(f, fe)) {
 		cur = READ_ONCE(f->be);
 		if (likely(vipfwd_flow_keep(cur, fe, t->proto))) {
 			d->be = cur;
 			d->why = VIPFWD_WHY_FLOW;
+			if (vipfwd_flow_is_nat(f))
+				d->be_port = vipfwd_flow_nat(f)->key.sport;
 			if (commit)
 				vipfwd_flow_touch(f, fe, t, tcp_flags, now);
 			else
@@ -444,7 +563,11 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 			return;
 		}
 
-		/* Its backend is no longer usable for it: a new pick. */
+		/* Its backend is no longer usable for it: a new pick. A NAT
+		 * flow ends instead (see the top of this file).
+		 */
+		if (vipfwd_flow_is_nat(f))
+			goto miss;
 		if (commit)
 			sched = vipfwd_decide_sched(fe, t, d);
 		be = vipfwd_sched_pick(sched, d->hash);
@@ -468,6 +591,7 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 		return;
 	}
 
+miss:
 	/* Expired is a miss; the one that removes it frees it. */
 	if (f && commit)
 		vipfwd_flow_unlink(ft, f);
@@ -478,6 +602,8 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 	if (!be)
 		return;
 	d->be = be;
+	if (fe->mode == VIPFWD_MODE_NAT)
+		d->be_port = fe->backend_port ?: t->dport;
 	if (!ft->ready || vipfwd_flows_full(ft)) {
 		d->why = VIPFWD_WHY_TABLE_FULL;
 		if (commit)
@@ -488,22 +614,66 @@ void vipfwd_flow_decide(struct vipfwd_net *vn,
 	if (!commit)
 		return;
 
-	f = vipfwd_flow_insert(ft, &key, fe, t, tcp_flags, be, now, &mine);
+	f = vipfwd_flow_insert(ft, &key, fe, t, tcp_flags, be, now, &mine,
+			       &d->nat_collision);
 	if (unlikely(!f)) {
 		/* No memory or the table refused: like a full table. */
 		d->why = VIPFWD_WHY_TABLE_FULL;
-		vipfwd_count(vn, VIPFWD_CNT_TABLE_FULL);
+		if (!d->nat_collision)
+			vipfwd_count(vn, VIPFWD_CNT_TABLE_FULL);
 		return;
 	}
 	if (unlikely(!mine)) {
 		/* Another CPU inserted the flow first: its backend wins. */
 		d->be = READ_ONCE(f->be);
 		d->why = VIPFWD_WHY_FLOW;
+		if (vipfwd_flow_is_nat(f))
+			d->be_port = vipfwd_flow_nat(f)->key.sport;
 		vipfwd_flow_touch(f, fe, t, tcp_flags, now);
 		return;
 	}
 	vipfwd_stats_new_flow(fe->stats);
 	vipfwd_stats_new_flow(be->stats);
+}
+
+struct vipfwd_backend *vipfwd_flow_find(struct vipfwd_net *vn,
+					const struct vipfwd_frontend *fe,
+					const struct vipfwd_tuple *t,
+					__be16 *be_port)
+{
+	struct vipfwd_flow_table *ft = &vn->flows;
+	struct vipfwd_flow_key key;
+	struct vipfwd_flow *f;
+
+	*be_port = 0;
+	if (unlikely(!ft->ready))
+		return NULL;
+	vipfwd_flow_key_fill(&key, fe, t);
+	f = rhashtable_lookup(&ft->ht, &key, vipfwd_flow_params);
+	if (!f || vipfwd_flow_expired(f, (u32)jiffies) ||
+	    !vipfwd_flow_kind_ok(f, fe))
+		return NULL;
+	if (vipfwd_flow_is_nat(f))
+		*be_port = vipfwd_flow_nat(f)->key.sport;
+	return READ_ONCE(f->be);
+}
+
+/*
+ * A reply of a NAT flow keeps it alive as the client's packets do (a
+ * server that only talks must not lose its flow), but leaves its TCP
+ * state alone: that follows the client's side.
+ */
+bool vipfwd_nat_entry_alive(const struct vipfwd_nat_entry *e)
+{
+	struct vipfwd_flow *f = &container_of(e, struct vipfwd_nat_flow,
+					      nat)->flow;
+	u32 now = (u32)jiffies;
+
+	if (vipfwd_flow_expired(f, now))
+		return false;
+	if (READ_ONCE(f->last) != now)
+		WRITE_ONCE(f->last, now);
+	return true;
 }
 
 /* ---- expiry ---- */
@@ -608,7 +778,9 @@ static void vipfwd_flow_info_fill(struct vipfwd_flow_info *info,
 	 */
 	if (!(READ_ONCE(be->flow_flags) & VIPFWD_BE_GONE))
 		strscpy(info->pool, be->pool->name, sizeof(info->pool));
-	info->state = READ_ONCE(f->state);
+	info->state = READ_ONCE(f->state) & ~VIPFWD_FLOW_F_NAT;
+	if (vipfwd_flow_is_nat(f))
+		info->be_port = vipfwd_flow_nat((struct vipfwd_flow *)f)->key.sport;
 	info->idle_ms = jiffies_to_msecs(idle);
 	info->expires_ms = idle < timeout ? jiffies_to_msecs(timeout - idle) : 0;
 }
@@ -732,6 +904,11 @@ int vipfwd_flows_init(struct vipfwd_net *vn)
 	err = rhashtable_init(&ft->ht, &vipfwd_flow_params);
 	if (err)
 		return err;
+	err = vipfwd_nat_init(vn);
+	if (err) {
+		rhashtable_destroy(&ft->ht);
+		return err;
+	}
 	ft->ready = true;
 	INIT_DELAYED_WORK(&ft->gc, vipfwd_flows_gc_work);
 	queue_delayed_work(system_power_efficient_wq, &ft->gc,
@@ -753,5 +930,7 @@ void vipfwd_flows_exit(struct vipfwd_net *vn)
 		return;
 	cancel_delayed_work_sync(&ft->gc);
 	ft->ready = false;
+	/* The reply entries live inside the flows: drop the index first. */
+	vipfwd_nat_exit(vn);
 	rhashtable_free_and_destroy(&ft->ht, vipfwd_flow_destroy, NULL);
 }

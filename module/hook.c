@@ -28,7 +28,14 @@
  *    frontend's "no-backend reject", the client also gets a TCP RST or an
  *    ICMP port unreachable, counted "rejected";
  *  - otherwise encapsulated to the chosen backend; IP options are carried
- *    inside the tunnel unchanged.
+ *    inside the tunnel unchanged; or, for a frontend in mode nat,
+ *    translated to the backend and accepted (nat.c);
+ *  - ICMP: errors about a tracked flow go to icmp.c; other ICMP is
+ *    accepted untouched.
+ *
+ * Two more hooks, POST_ROUTING and LOCAL_IN, translate the replies of NAT
+ * flows (and ICMP errors about them) back; they cost one load while the
+ * namespace has no NAT flow.
  *
  * Runs under rcu_read_lock() (netfilter holds it around every hook), which
  * is what keeps fe, fe->pool, the scheduler table, the flow and the
@@ -274,6 +281,9 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	if (state->hook == NF_INET_PRE_ROUTING && skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
 
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return vipfwd_icmp4_in(vn, skb, state);
+
 	switch (vipfwd_parse4(skb, &t, &tcp_flags)) {
 	case VIPFWD_PARSE_OK:
 		break;
@@ -294,14 +304,13 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 
 	fe = vipfwd_frontend_lookup_rcu(vn, &t);
 	if (!fe) {
-		if (state->hook == NF_INET_PRE_ROUTING)
+		if (state->hook == NF_INET_PRE_ROUTING) {
 			vipfwd_untrack_reply(vn, skb, &t);
+			vipfwd_nat4_reply_untrack(vn, skb, &t);
+		}
 		return NF_ACCEPT;
 	}
 
-	/* Only encap/ipip frontends exist so far: netlink.c refuses the
-	 * others as not supported yet.
-	 */
 	vipfwd_flow_decide(vn, fe, &t, tcp_flags, true, &d);
 	be = d.be;
 	if (unlikely(!be)) {
@@ -315,6 +324,9 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 		reason = VIPFWD_DROP_NO_BACKEND;
 		goto drop;
 	}
+
+	if (fe->mode == VIPFWD_MODE_NAT)
+		return vipfwd_nat4_forward(vn, skb, fe, &d, state);
 
 	/* Counted once handed to the output path; encap frees the skb and
 	 * counts its own drops otherwise.
@@ -331,7 +343,25 @@ drop:
 	return NF_DROP;
 }
 
-/* Just before conntrack: what vipfwd takes, conntrack never sees. */
+/*
+ * After routing: NAT flows' replies (and ICMP errors about NAT flows)
+ * going to the client get the VIP back as their source (nat.c, icmp.c).
+ */
+static unsigned int vipfwd_hook4_nat_out(void *priv, struct sk_buff *skb,
+					 const struct nf_hook_state *state)
+{
+	struct vipfwd_net *vn = vipfwd_net(state->net);
+
+	if (!vipfwd_nat_active(vn))
+		return NF_ACCEPT;
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		return vipfwd_icmp4_reply(vn, skb);
+	return vipfwd_nat4_reply(vn, skb);
+}
+
+/* Just before conntrack: what vipfwd takes, conntrack never sees. The
+ * NAT reply hooks sit where the kernel's source NAT does.
+ */
 static const struct nf_hook_ops vipfwd_nf_ops[] = {
 	{
 		.hook		= vipfwd_hook4,
@@ -344,6 +374,18 @@ static const struct nf_hook_ops vipfwd_nf_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_OUT,
 		.priority	= NF_IP_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook		= vipfwd_hook4_nat_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_POST_ROUTING,
+		.priority	= NF_IP_PRI_NAT_SRC,
+	},
+	{
+		.hook		= vipfwd_hook4_nat_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC,
 	},
 };
 

@@ -883,6 +883,58 @@ vipfwd_frontend_lookup(struct vipfwd_net *vn, const struct vipfwd_frontend *key,
 	return fe;
 }
 
+/*
+ * mode and backend-port, checked against the result as a whole (a SET
+ * keeps what it does not name). In mode nat the packet is translated and
+ * routed, so what only describes the tunnel is refused with it: encap,
+ * gue-port and source. Switching to mode encap clears backend-port
+ * unless the request names one, which is refused. A backend's via is not
+ * used by NAT (the route to the backend's address decides).
+ */
+static int vipfwd_frontend_apply_mode(struct vipfwd_frontend *f,
+				      struct nlattr **tb,
+				      struct netlink_ext_ack *extack)
+{
+	struct nlattr *mode = tb[VIPFWD_FRONTEND_A_MODE];
+	struct nlattr *a;
+
+	if (mode)
+		f->mode = nla_get_u8(mode);
+	a = tb[VIPFWD_FRONTEND_A_BACKEND_PORT];
+	if (f->mode != VIPFWD_MODE_NAT) {
+		if (a) {
+			VIPFWD_ERR_FMT(extack, a,
+				       "backend-port needs mode nat",
+				       "backend-port %u needs mode nat",
+				       nla_get_u16(a));
+			return -EINVAL;
+		}
+		f->backend_port = 0;
+		return 0;
+	}
+	/* The policy refuses 0; 0 stays "the port the client used". */
+	if (a)
+		f->backend_port = htons(nla_get_u16(a));
+	a = tb[VIPFWD_FRONTEND_A_ENCAP];
+	if (a) {
+		NL_SET_ERR_MSG_ATTR(extack, a,
+				    "encap does not apply to mode nat");
+		return -EINVAL;
+	}
+	a = tb[VIPFWD_FRONTEND_A_SOURCE4] ?: tb[VIPFWD_FRONTEND_A_SOURCE6];
+	if (a || f->source_family) {
+		NL_SET_ERR_MSG_ATTR(extack, a ?: mode,
+				    "source (the tunnel's outer source) does not apply to mode nat");
+		return -EINVAL;
+	}
+	if (f->gue_port || f->encap != VIPFWD_ENCAP_IPIP) {
+		NL_SET_ERR_MSG_ATTR(extack, mode,
+				    "mode nat does not use an encapsulation: remove gue-port / encap gue first");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 				 struct vipfwd_frontend *f, struct nlattr **tb,
 				 struct netlink_ext_ack *extack)
@@ -899,11 +951,6 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 		f->pool = pool;
 	}
 
-	a = tb[VIPFWD_FRONTEND_A_MODE];
-	if (a && nla_get_u8(a) != VIPFWD_MODE_ENCAP) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "mode nat is not supported yet");
-		return -EOPNOTSUPP;
-	}
 	a = tb[VIPFWD_FRONTEND_A_ENCAP];
 	if (a && nla_get_u8(a) != VIPFWD_ENCAP_IPIP) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "encap gue is not supported yet");
@@ -912,12 +959,6 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 	a = tb[VIPFWD_FRONTEND_A_GUE_PORT];
 	if (a) {
 		NL_SET_ERR_MSG_ATTR(extack, a, "gue-port is not supported yet");
-		return -EOPNOTSUPP;
-	}
-	a = tb[VIPFWD_FRONTEND_A_BACKEND_PORT];
-	if (a) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
-				    "backend-port is not supported yet (it needs mode nat)");
 		return -EOPNOTSUPP;
 	}
 	/* Ranges are the policy's; existing flows pick a changed timeout
@@ -951,7 +992,7 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 	}
 	if (tb[VIPFWD_FRONTEND_A_HASH])
 		f->hash = nla_get_u8(tb[VIPFWD_FRONTEND_A_HASH]);
-	return 0;
+	return vipfwd_frontend_apply_mode(f, tb, extack);
 }
 
 /* ---- pool commands ---- */
@@ -1713,12 +1754,15 @@ static const u16 vipfwd_drop_attr[__VIPFWD_DROP_MAX] = {
 	[VIPFWD_DROP_NOMEM]		= VIPFWD_STATS_A_DROP_NOMEM,
 	[VIPFWD_DROP_TOO_BIG]		= VIPFWD_STATS_A_DROP_TOO_BIG,
 	[VIPFWD_DROP_DECAP_FOREIGN]	= VIPFWD_STATS_A_DROP_DECAP_FOREIGN,
+	[VIPFWD_DROP_NAT_UNTRACKED]	= VIPFWD_STATS_A_DROP_NAT_UNTRACKED,
+	[VIPFWD_DROP_NAT_COLLISION]	= VIPFWD_STATS_A_DROP_NAT_COLLISION,
 };
 
 static const u16 vipfwd_count_attr[__VIPFWD_CNT_MAX] = {
 	[VIPFWD_CNT_TABLE_FULL]		= VIPFWD_STATS_A_FLOW_TABLE_FULL,
 	[VIPFWD_CNT_RESCHEDULED]	= VIPFWD_STATS_A_RESCHEDULED,
 	[VIPFWD_CNT_REJECTED]		= VIPFWD_STATS_A_REJECTED,
+	[VIPFWD_CNT_ICMP_FORWARDED]	= VIPFWD_STATS_A_ICMP_FORWARDED,
 };
 
 static int vipfwd_stats_get_doit(struct sk_buff *skb, struct genl_info *info)

@@ -57,6 +57,7 @@ static const struct nla_policy vipfwd_flow_filter_policy[VIPFWD_FLOW_A_MAX + 1] 
 	[VIPFWD_FLOW_A_IDLE_MS] = VIPFWD_NOT_FILTER("idle time"),
 	[VIPFWD_FLOW_A_EXPIRES_MS] = VIPFWD_NOT_FILTER("expiry"),
 	[VIPFWD_FLOW_A_FLUSHED] = VIPFWD_REPLY_ONLY("flushed count"),
+	[VIPFWD_FLOW_A_BACKEND_PORT] = VIPFWD_NOT_FILTER("backend port"),
 };
 
 static const struct nla_policy vipfwd_explain_policy[VIPFWD_EXPLAIN_A_MAX + 1] = {
@@ -236,6 +237,10 @@ static int vipfwd_flow_fill(const struct vipfwd_flow_info *fi, void *arg)
 	    nla_put_u8(skb, VIPFWD_FLOW_A_STATE, fi->state) ||
 	    nla_put_u32(skb, VIPFWD_FLOW_A_IDLE_MS, fi->idle_ms) ||
 	    nla_put_u32(skb, VIPFWD_FLOW_A_EXPIRES_MS, fi->expires_ms))
+		goto err_cancel;
+	/* NAT flows: where the backend receives them. */
+	if (fi->be_port &&
+	    nla_put_u16(skb, VIPFWD_FLOW_A_BACKEND_PORT, ntohs(fi->be_port)))
 		goto err_cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

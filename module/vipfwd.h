@@ -69,6 +69,7 @@ enum vipfwd_ns_counter {
 	VIPFWD_CNT_TABLE_FULL,		/* packet forwarded untracked: table full */
 	VIPFWD_CNT_RESCHEDULED,		/* flow moved off an unusable backend */
 	VIPFWD_CNT_REJECTED,		/* no backend: RST / ICMP sent */
+	VIPFWD_CNT_ICMP_FORWARDED,	/* ICMP error sent on to a flow's end */
 	__VIPFWD_CNT_MAX,
 };
 
@@ -81,6 +82,8 @@ enum vipfwd_drop_reason {
 	VIPFWD_DROP_NOMEM,
 	VIPFWD_DROP_TOO_BIG,
 	VIPFWD_DROP_DECAP_FOREIGN,	/* decap.c: not from a decap prefix */
+	VIPFWD_DROP_NAT_UNTRACKED,	/* nat: table full, no memory */
+	VIPFWD_DROP_NAT_COLLISION,	/* nat: reply tuple already in use */
 	__VIPFWD_DROP_MAX,
 };
 
@@ -205,6 +208,29 @@ struct vipfwd_flow_table {
 	struct delayed_work	gc;
 };
 
+/*
+ * nat.c: the reply index of NAT flows. A NAT flow (flow.c allocates it
+ * with this entry in the same object) is found from its replies by the
+ * reply's tuple: backend:port -> client:port. Linked before the flow is
+ * published and unlinked by whoever unlinks the flow, before the flow's
+ * call_rcu(): an entry found under RCU stays readable for the section.
+ */
+struct vipfwd_nat_key {
+	union vipfwd_addr	saddr;		/* the backend */
+	union vipfwd_addr	daddr;		/* the client */
+	__be16			sport;		/* the backend's port */
+	__be16			dport;		/* the client's port */
+	u8			family;
+	u8			proto;
+} __packed;
+
+struct vipfwd_nat_entry {
+	struct rhash_head	node;		/* vn->nat, bucket lock / RCU */
+	struct vipfwd_nat_key	key;		/* immutable once linked */
+	__be16			vport;		/* what the client sent to */
+	union vipfwd_addr	vip;
+};
+
 struct vipfwd_net {
 	struct net		*net;
 	struct mutex		lock;		/* serialises all config changes */
@@ -220,6 +246,8 @@ struct vipfwd_net {
 	 * when there is none (the hook's only load then)
 	 */
 	struct vipfwd_decap_set __rcu *decap;
+	struct rhashtable	nat;		/* vipfwd_nat_entry, nat.c */
+	bool			nat_ready;
 };
 
 /* Packet key the data path hashes and looks up with. */
@@ -361,6 +389,8 @@ struct vipfwd_decision {
 	u32			slot;		/* Maglev table entry consulted */
 	u32			table_size;
 	u32			idle_ms;	/* VIPFWD_WHY_FLOW only */
+	__be16			be_port;	/* nat: the flow's backend port */
+	bool			nat_collision;	/* nat: reply tuple taken */
 };
 
 /* TCP flags the flow state machine looks at (from the TCP header). */
@@ -400,6 +430,7 @@ struct vipfwd_flow_info {
 	u8			state;		/* enum vipfwd_flow_state */
 	u32			idle_ms;
 	u32			expires_ms;
+	__be16			be_port;	/* nat flows only, else 0 */
 };
 
 /*
@@ -426,6 +457,16 @@ void vipfwd_flows_exit(struct vipfwd_net *vn);
  * body); true when it reached the end of the table.
  */
 bool vipfwd_flows_expire(struct vipfwd_net *vn, u32 budget);
+/*
+ * Under RCU, never creates a flow: the backend of @t's live flow of @fe
+ * (NULL when there is none) and, for a NAT flow, its backend port.
+ */
+struct vipfwd_backend *vipfwd_flow_find(struct vipfwd_net *vn,
+					const struct vipfwd_frontend *fe,
+					const struct vipfwd_tuple *t,
+					__be16 *be_port);
+/* Under RCU: false when @e's flow has expired; refreshes it otherwise. */
+bool vipfwd_nat_entry_alive(const struct vipfwd_nat_entry *e);
 /* The flow slab cache: module init/exit (after rcu_barrier()). */
 int vipfwd_flow_cache_init(void);
 void vipfwd_flow_cache_exit(void);
@@ -493,6 +534,35 @@ int vipfwd_decap_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 		      const struct vipfwd_frontend *fe,
 		      const struct vipfwd_backend *be);
+
+/* nat_table.c: the reply index (see struct vipfwd_nat_entry); nat.c: packets */
+struct nf_hook_state;
+int vipfwd_nat_init(struct vipfwd_net *vn);
+void vipfwd_nat_exit(struct vipfwd_net *vn);
+int vipfwd_nat_link(struct vipfwd_net *vn, struct vipfwd_nat_entry *e);
+void vipfwd_nat_unlink(struct vipfwd_net *vn, struct vipfwd_nat_entry *e);
+const struct vipfwd_nat_entry *
+vipfwd_nat_lookup(struct vipfwd_net *vn, const struct vipfwd_nat_key *k);
+/* Quick test for the hooks: is there any NAT flow in the namespace? */
+static inline bool vipfwd_nat_active(struct vipfwd_net *vn)
+{
+	return READ_ONCE(vn->nat_ready) && atomic_read(&vn->nat.nelems);
+}
+
+int vipfwd_nat_manip4(struct sk_buff *skb, unsigned int off, bool src,
+		      __be32 addr, __be16 port, bool inner);
+unsigned int vipfwd_nat4_forward(struct vipfwd_net *vn, struct sk_buff *skb,
+				 const struct vipfwd_frontend *fe,
+				 const struct vipfwd_decision *d,
+				 const struct nf_hook_state *state);
+void vipfwd_nat4_reply_untrack(struct vipfwd_net *vn, struct sk_buff *skb,
+			       const struct vipfwd_tuple *t);
+unsigned int vipfwd_nat4_reply(struct vipfwd_net *vn, struct sk_buff *skb);
+
+/* icmp.c: ICMP errors about tracked flows */
+unsigned int vipfwd_icmp4_in(struct vipfwd_net *vn, struct sk_buff *skb,
+			     const struct nf_hook_state *state);
+unsigned int vipfwd_icmp4_reply(struct vipfwd_net *vn, struct sk_buff *skb);
 
 /* netlink.c */
 int vipfwd_genl_init(void);

@@ -393,6 +393,26 @@ int human_stats(FILE *f, const struct vip_config *cfg)
 	counter_word(f, "rescheduled", s, VIPFWD_STATS_A_RESCHEDULED);
 	counter_word(f, "rejected", s, VIPFWD_STATS_A_REJECTED);
 	fputc('\n', f);
+	/* NAT and ICMP: only from kernels that count them. */
+	if (VIP_HAS(s, VIPFWD_STATS_A_DROP_NAT_UNTRACKED) ||
+	    VIP_HAS(s, VIPFWD_STATS_A_ICMP_FORWARDED)) {
+		fputs("nat/icmp:", f);
+		counter_word(f, "nat-untracked", s,
+			     VIPFWD_STATS_A_DROP_NAT_UNTRACKED);
+		counter_word(f, "nat-collision", s,
+			     VIPFWD_STATS_A_DROP_NAT_COLLISION);
+		counter_word(f, "icmp-forwarded", s,
+			     VIPFWD_STATS_A_ICMP_FORWARDED);
+		fputc('\n', f);
+	}
+	/* Host-side delivery (vipctl decap): tunnel packets from outside
+	 * every decap prefix.
+	 */
+	if (VIP_HAS(s, VIPFWD_STATS_A_DROP_DECAP_FOREIGN)) {
+		fputs("decap:", f);
+		counter_word(f, "foreign", s, VIPFWD_STATS_A_DROP_DECAP_FOREIGN);
+		fputc('\n', f);
+	}
 	/* Traffic to a VIP that no frontend handles, dropped by nftables. */
 	if (cfg->has_guard)
 		fprintf(f, "guard drops: %" PRIu64 " packets %" PRIu64 " bytes\n",
@@ -444,6 +464,9 @@ int human_flows(FILE *f, const struct vip_vec *flows)
 			       endpoint(&fl->dst, fl->dport, a, sizeof(a)));
 		if (fl->backend.family)
 			vip_table_cell(&t, FL_BACKEND, "backend %s",
+				       VIP_HAS(fl, VIPFWD_FLOW_A_BACKEND_PORT) ?
+				       endpoint(&fl->backend, fl->backend_port,
+						a, sizeof(a)) :
 				       vip_addr_str(&fl->backend, a));
 		if (VIP_HAS(fl, VIPFWD_FLOW_A_POOL))
 			vip_table_cell(&t, FL_POOL, "pool %s", fl->pool);

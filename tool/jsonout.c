@@ -372,6 +372,11 @@ void json_stats(FILE *f, const struct vip_config *cfg)
 	k_counter(&j, s, VIPFWD_STATS_A_FLOW_TABLE_FULL, true);
 	k_counter(&j, s, VIPFWD_STATS_A_RESCHEDULED, true);
 	k_counter(&j, s, VIPFWD_STATS_A_REJECTED, true);
+	/* NAT and ICMP: only from kernels that count them. */
+	k_counter(&j, s, VIPFWD_STATS_A_DROP_NAT_UNTRACKED, false);
+	k_counter(&j, s, VIPFWD_STATS_A_DROP_NAT_COLLISION, false);
+	k_counter(&j, s, VIPFWD_STATS_A_ICMP_FORWARDED, false);
+	k_counter(&j, s, VIPFWD_STATS_A_DROP_DECAP_FOREIGN, false);
 	/* The VIP guard's drops; null when there is no guard table. */
 	vip_json_key(&j, "guard_drops");
 	if (cfg->has_guard) {
@@ -412,6 +417,8 @@ static void flow_fields(struct vip_json *j, const struct vip_flow *fl,
 	frontend_key(j, "frontend", &fl->fe_vip, H(FRONTEND_PROTO),
 		     fl->fe_proto, H(FRONTEND_PORT), fl->fe_port, all);
 	k_addr(j, "backend", &fl->backend, all, false);
+	if (H(BACKEND_PORT))
+		vip_json_ku64(j, "backend_port", fl->backend_port);
 	k_str(j, "pool", H(POOL), fl->pool, all);
 	k_word(j, "state", H(STATE), vip_flow_state_names, fl->state, all);
 	k_ms(j, "idle", H(IDLE_MS), fl->idle_ms, all);

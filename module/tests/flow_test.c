@@ -614,6 +614,101 @@ static void flow_pool_switch(struct kunit *test)
 	vipfwd_backend_release(be);
 }
 
+/*
+ * NAT flows: keyed per connection whatever the hash mode, the reply index
+ * finds them (and only while they live), a read-only lookup never makes
+ * one, an unusable backend ends the flow instead of moving it, and the
+ * flow kind follows the frontend's mode.
+ */
+static const struct vipfwd_nat_entry *
+nat_reply(struct flow_ctx *c, const struct vipfwd_tuple *t,
+	  const struct vipfwd_decision *d)
+{
+	const struct vipfwd_nat_entry *e;
+	struct vipfwd_nat_key k = {
+		.family = AF_INET,
+		.proto = t->proto,
+		.sport = d->be_port,
+		.dport = t->sport,
+	};
+
+	k.saddr = d->be->addr;
+	k.daddr = t->saddr;
+	rcu_read_lock();
+	e = vipfwd_nat_lookup(c->vn, &k);
+	rcu_read_unlock();
+	return e;
+}
+
+static void flow_nat(struct kunit *test)
+{
+	struct flow_ctx *c = test->priv;
+	struct vipfwd_frontend *fe;
+	struct vipfwd_tuple t = tup(IPPROTO_TCP, 0x0a010001, 40000, 35000);
+	struct vipfwd_tuple u = tup(IPPROTO_TCP, 0x0a010001, 40001, 35000);
+	const struct vipfwd_nat_entry *e;
+	struct vipfwd_flow_info info;
+	struct vipfwd_decision d, d2;
+	struct vipfwd_backend *be;
+	__be16 port;
+
+	fe = ctx_frontend(test, c, IPPROTO_TCP, 35000, VIPFWD_HASH_2TUPLE, 240);
+	fe->mode = VIPFWD_MODE_NAT;
+	fe->backend_port = cpu_to_be16(3389);
+
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, vipfwd_flow_find(c->vn, fe, &t, &port));
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, vipfwd_flows_count(c->vn), 0U);
+
+	decide(c, fe, &t, VIPFWD_TCP_SYN, true, &d);
+	KUNIT_EXPECT_EQ(test, d.why, VIPFWD_WHY_NEW_FLOW);
+	KUNIT_ASSERT_NOT_NULL(test, d.be);
+	KUNIT_EXPECT_EQ(test, d.be_port, cpu_to_be16(3389));
+	e = nat_reply(c, &t, &d);
+	KUNIT_ASSERT_NOT_NULL(test, e);
+	KUNIT_EXPECT_EQ(test, e->vip.ip, t.daddr.ip);
+	KUNIT_EXPECT_EQ(test, e->vport, t.dport);
+
+	/* 2tuple picks the same backend, but each connection is a flow. */
+	decide(c, fe, &u, VIPFWD_TCP_SYN, true, &d2);
+	KUNIT_EXPECT_EQ(test, d2.why, VIPFWD_WHY_NEW_FLOW);
+	KUNIT_EXPECT_PTR_EQ(test, d2.be, d.be);
+	KUNIT_EXPECT_EQ(test, vipfwd_flows_count(c->vn), 2U);
+
+	rcu_read_lock();
+	be = vipfwd_flow_find(c->vn, fe, &t, &port);
+	rcu_read_unlock();
+	KUNIT_EXPECT_PTR_EQ(test, be, d.be);
+	KUNIT_EXPECT_EQ(test, port, cpu_to_be16(3389));
+
+	first_flow(test, c, &info);
+	KUNIT_EXPECT_EQ(test, info.be_port, cpu_to_be16(3389));
+	KUNIT_EXPECT_LT(test, info.state, (u8)__VIPFWD_FLOW_STATE_MAX);
+
+	/* An unusable backend ends the flow: a new one, a new reply tuple. */
+	ctx_set(test, c, d.be, VIPFWD_BACKEND_DISABLED, VIPFWD_HEALTH_UP);
+	decide(c, fe, &t, VIPFWD_TCP_ACK, true, &d2);
+	KUNIT_EXPECT_EQ(test, d2.why, VIPFWD_WHY_NEW_FLOW);
+	KUNIT_ASSERT_NOT_NULL(test, d2.be);
+	KUNIT_EXPECT_PTR_NE(test, d2.be, d.be);
+	KUNIT_EXPECT_EQ(test, ns_count(c, VIPFWD_CNT_RESCHEDULED), 0ULL);
+	KUNIT_EXPECT_NULL(test, nat_reply(c, &t, &d));
+	KUNIT_EXPECT_NOT_NULL(test, nat_reply(c, &t, &d2));
+
+	/* A frontend back in encap mode does not use the NAT flow. */
+	fe->mode = VIPFWD_MODE_ENCAP;
+	rcu_read_lock();
+	KUNIT_EXPECT_NULL(test, vipfwd_flow_find(c->vn, fe, &t, &port));
+	rcu_read_unlock();
+	fe->mode = VIPFWD_MODE_NAT;
+
+	/* Flush removes the reply entries with the flows. */
+	KUNIT_EXPECT_EQ(test, vipfwd_flows_flush(c->vn, NULL), 2U);
+	KUNIT_EXPECT_NULL(test, nat_reply(c, &t, &d2));
+	KUNIT_EXPECT_EQ(test, atomic_read(&c->vn->nat.nelems), 0);
+}
+
 static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(flow_insert_lookup),
 	KUNIT_CASE(flow_hash_modes),
@@ -624,6 +719,7 @@ static struct kunit_case flow_cases[] = {
 	KUNIT_CASE(flow_keep_draining),
 	KUNIT_CASE(flow_health_down),
 	KUNIT_CASE(flow_pool_switch),
+	KUNIT_CASE(flow_nat),
 	{}
 };
 

@@ -99,6 +99,10 @@ const struct vip_name vip_counter_names[] = {
 	{ "rescheduled", VIPFWD_STATS_A_RESCHEDULED },
 	{ "rejected", VIPFWD_STATS_A_REJECTED },
 	{ "flow_limit", VIPFWD_STATS_A_FLOW_LIMIT },
+	{ "nat_untracked", VIPFWD_STATS_A_DROP_NAT_UNTRACKED },
+	{ "nat_collision", VIPFWD_STATS_A_DROP_NAT_COLLISION },
+	{ "icmp_forwarded", VIPFWD_STATS_A_ICMP_FORWARDED },
+	{ "decap_foreign", VIPFWD_STATS_A_DROP_DECAP_FOREIGN },
 	{ NULL, 0 }
 };
 

@@ -605,6 +605,7 @@ int vip_flow_parse(struct nlattr *nest, struct vip_flow *fl)
 		[VIPFWD_FLOW_A_IDLE_MS] = { .type = NLA_U32 },
 		[VIPFWD_FLOW_A_EXPIRES_MS] = { .type = NLA_U32 },
 		[VIPFWD_FLOW_A_FLUSHED] = { .type = NLA_U32 },
+		[VIPFWD_FLOW_A_BACKEND_PORT] = { .type = NLA_U16 },
 	};
 	struct nlattr *tb[VIPFWD_FLOW_A_MAX + 1];
 	int err;
@@ -641,6 +642,8 @@ int vip_flow_parse(struct nlattr *nest, struct vip_flow *fl)
 		fl->expires_ms = nla_get_u32(tb[VIPFWD_FLOW_A_EXPIRES_MS]);
 	if (tb[VIPFWD_FLOW_A_FLUSHED])
 		fl->flushed = nla_get_u32(tb[VIPFWD_FLOW_A_FLUSHED]);
+	if (tb[VIPFWD_FLOW_A_BACKEND_PORT])
+		fl->backend_port = nla_get_u16(tb[VIPFWD_FLOW_A_BACKEND_PORT]);
 	return 0;
 }
 

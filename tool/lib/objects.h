@@ -95,6 +95,7 @@ struct vip_flow {
 	uint32_t idle_ms;
 	uint32_t expires_ms;
 	uint32_t flushed;
+	uint16_t backend_port;	/* nat flows */
 };
 
 /* EXPLAIN: the question (proto, src, sport, dst, dport) and the answer. */

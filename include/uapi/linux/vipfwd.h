@@ -248,6 +248,9 @@ enum vipfwd_stats_attr {
 						 * guest from outside every
 						 * decap prefix
 						 */
+	VIPFWD_STATS_A_DROP_NAT_UNTRACKED, /* nat: no flow could be made */
+	VIPFWD_STATS_A_DROP_NAT_COLLISION, /* nat: reply tuple taken */
+	VIPFWD_STATS_A_ICMP_FORWARDED,	/* ICMP errors sent to a flow's end */
 
 	__VIPFWD_STATS_A_MAX,
 	VIPFWD_STATS_A_MAX = __VIPFWD_STATS_A_MAX - 1
@@ -291,6 +294,7 @@ enum vipfwd_flow_attr {
 	VIPFWD_FLOW_A_IDLE_MS,		/* u32, since the last packet */
 	VIPFWD_FLOW_A_EXPIRES_MS,	/* u32, until it expires if idle */
 	VIPFWD_FLOW_A_FLUSHED,		/* u32, FLOW_FLUSH reply: flows removed */
+	VIPFWD_FLOW_A_BACKEND_PORT,	/* u16, nat flows: backend's port */
 
 	__VIPFWD_FLOW_A_MAX,
 	VIPFWD_FLOW_A_MAX = __VIPFWD_FLOW_A_MAX - 1
