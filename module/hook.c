@@ -320,7 +320,7 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	 * counts its own drops otherwise.
 	 */
 	len = skb->len;
-	if (!vipfwd_encap_ipip(state->net, skb, fe, be)) {
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_tuple_hash(&t, VIPFWD_HASH_5TUPLE))) {
 		vipfwd_stats_add(fe->stats, len);
 		vipfwd_stats_add(be->stats, len);
 	}

@@ -436,10 +436,24 @@ u32 vipfwd_frontend_flows(const struct vipfwd_frontend *fe);
 int vipfwd_hooks_register(struct net *net);
 void vipfwd_hooks_unregister(struct net *net);
 
-/* encap.c: consumes skb, returns 0 or -errno (skb freed on error) */
-int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
-		      const struct vipfwd_frontend *fe,
-		      const struct vipfwd_backend *be);
+/*
+ * encap.c: the frontend's encapsulation (fe->encap) towards @be; @hash
+ * identifies the flow (GUE's UDP source port follows it). Consumes skb,
+ * returns 0 or -errno (skb freed on error).
+ */
+int vipfwd_encap(struct net *net, struct sk_buff *skb,
+		 const struct vipfwd_frontend *fe,
+		 const struct vipfwd_backend *be, u32 hash);
+
+/*
+ * gue.c: UDP + GUE (variant 0, 4 bytes) headers, whatever the outer IP
+ * family. vipfwd_gue_push() pushes both in front of the inner packet
+ * (headroom and GSO type are the caller's); the UDP checksum stays 0.
+ */
+#define VIPFWD_GUE_HLEN	12	/* UDP 8 + GUE 4 */
+__be16 vipfwd_gue_sport(struct net *net, u32 hash);
+void vipfwd_gue_push(struct sk_buff *skb, u8 inner_proto, __be16 sport,
+		     __be16 dport);
 
 /* netlink.c */
 int vipfwd_genl_init(void);
