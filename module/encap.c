@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vipfwd IPIP encapsulation: wrap the client's packet, unchanged, in an
- * outer IPv4 header addressed to the backend (or its tunnel endpoint) and
- * send it from this host. The VIP stays the inner destination, so the
- * backend, which owns the VIP, answers the client directly.
+ * vipfwd encapsulation: wrap the client's packet, unchanged, in an outer
+ * IPv4 header (IPIP), or in outer IPv4, UDP and GUE headers (GUE, gue.c),
+ * addressed to the backend (or its tunnel endpoint) and send it from this
+ * host. The VIP stays the inner destination, so the backend, which owns
+ * the VIP, answers the client directly.
  *
  * Called from both hooks:
  *  - PRE_ROUTING: a packet passing through; no route attached yet, any
@@ -32,6 +33,16 @@
 #include "vipfwd.h"
 
 #define VIPFWD_IPIP_HLEN	sizeof(struct iphdr)
+
+/* One frontend's tunnel to one backend, as vipfwd_encap4() resolved it. */
+struct vipfwd_tnl4 {
+	__be32		saddr;
+	__be32		daddr;
+	u8		encap;		/* enum vipfwd_encap */
+	__be16		sport;		/* GUE only */
+	__be16		dport;		/* GUE only */
+	unsigned int	hlen;		/* every outer header's bytes */
+};
 
 /*
  * Same rule as ip_forward(): DF set and a packet (for GSO, any segment)
@@ -78,16 +89,16 @@ static void vipfwd_frag_needed(struct sk_buff *skb, unsigned int mtu)
  * Push the outer header onto one packet (no super-packet above 64 KiB, no
  * GSO tunnel inside) and send it. Consumes @skb and the reference on @rt.
  */
-static int vipfwd_ipip_xmit(struct net *net, struct sk_buff *skb,
-			    struct rtable *rt, __be32 saddr, __be32 daddr)
+static int vipfwd_xmit4(struct net *net, struct sk_buff *skb,
+			struct rtable *rt, const struct vipfwd_tnl4 *tnl)
 {
+	bool gue = tnl->encap == VIPFWD_ENCAP_GUE;
 	const struct iphdr *inner;
 	struct iphdr *iph;
 	u8 dsfield;
 	__be16 df;
 
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) +
-			      VIPFWD_IPIP_HLEN))
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(rt->dst.dev) + tnl->hlen))
 		goto err_nomem;
 
 	/* skb_cow_head() may have moved the data. */
@@ -96,8 +107,13 @@ static int vipfwd_ipip_xmit(struct net *net, struct sk_buff *skb,
 	df = inner->frag_off & htons(IP_DF);
 	skb_set_transport_header(skb, skb_network_offset(skb) + inner->ihl * 4);
 
-	/* Inner headers are what GSO segments and offloads checksum. */
-	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4))
+	/* Inner headers are what GSO segments and offloads checksum. GUE:
+	 * the outer IPv4 header's UDP segmentation strips UDP and GUE and
+	 * hands the rest to the IP-in-IPv4 segmentation (SKB_GSO_IPXIP4 for
+	 * its check), as for fou on tunl0. No _CSUM: the UDP checksum is 0.
+	 */
+	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4 |
+				     (gue ? SKB_GSO_UDP_TUNNEL : 0)))
 		goto err_nomem;
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
 	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
@@ -110,7 +126,10 @@ static int vipfwd_ipip_xmit(struct net *net, struct sk_buff *skb,
 		skb_clear_tstamp(skb);
 	skb_scrub_packet(skb, false);
 
-	skb->transport_header = skb->network_header;
+	if (gue)
+		vipfwd_gue_push(skb, IPPROTO_IPIP, tnl->sport, tnl->dport);
+	else
+		skb->transport_header = skb->network_header;
 	skb_push(skb, VIPFWD_IPIP_HLEN);
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
@@ -120,9 +139,9 @@ static int vipfwd_ipip_xmit(struct net *net, struct sk_buff *skb,
 	iph->tos = dsfield;
 	iph->frag_off = df;
 	iph->ttl = ip4_dst_hoplimit(&rt->dst);
-	iph->protocol = IPPROTO_IPIP;
-	iph->saddr = saddr;
-	iph->daddr = daddr;
+	iph->protocol = gue ? IPPROTO_UDP : IPPROTO_IPIP;
+	iph->saddr = tnl->saddr;
+	iph->daddr = tnl->daddr;
 	iph->tot_len = htons(skb->len);
 	ip_select_ident_segs(net, skb, NULL, skb_shinfo(skb)->gso_segs ?: 1);
 	ip_send_check(iph);	/* __ip_local_out() redoes it; harmless */
@@ -147,14 +166,19 @@ err_nomem:
 	return -ENOMEM;
 }
 
-int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
-		      const struct vipfwd_frontend *fe,
-		      const struct vipfwd_backend *be)
+/*
+ * IPv4 outer header: IPIP or GUE. Consumes @skb. @hash identifies the
+ * flow: the GUE source port follows it.
+ */
+static int vipfwd_encap4(struct net *net, struct sk_buff *skb,
+			 const struct vipfwd_frontend *fe,
+			 const struct vipfwd_backend *be, u32 hash)
 {
 	const struct vipfwd_dest *dest;
 	struct sk_buff *segs, *seg, *next;
 	enum vipfwd_drop_reason reason;
 	const struct iphdr *iph;
+	struct vipfwd_tnl4 tnl;
 	struct flowi4 fl4;
 	struct rtable *rt;
 	unsigned int mtu;
@@ -163,7 +187,7 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 	iph = ip_hdr(skb);
 
 	/* IPv4 outer header only: an IPv6 tunnel endpoint or outer source
-	 * has no IPIP route (the IPv6 data path is a later step).
+	 * has no IPv4 route.
 	 */
 	memset(&fl4, 0, sizeof(fl4));
 	/* The via can change under us (RCU-replaced): read it once. */
@@ -179,8 +203,22 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 		err = -EAFNOSUPPORT;
 		goto err_drop;
 	}
+
+	tnl.encap = fe->encap;
+	if (tnl.encap == VIPFWD_ENCAP_GUE) {
+		tnl.sport = vipfwd_gue_sport(net, hash);
+		tnl.dport = fe->gue_port;
+		tnl.hlen = VIPFWD_IPIP_HLEN + VIPFWD_GUE_HLEN;
+		fl4.flowi4_proto = IPPROTO_UDP;
+		fl4.fl4_sport = tnl.sport;
+		fl4.fl4_dport = tnl.dport;
+	} else {
+		tnl.sport = 0;
+		tnl.dport = 0;
+		tnl.hlen = VIPFWD_IPIP_HLEN;
+		fl4.flowi4_proto = IPPROTO_IPIP;
+	}
 	fl4.flowi4_tos = RT_TOS(iph->tos);
-	fl4.flowi4_proto = IPPROTO_IPIP;
 	fl4.flowi4_mark = skb->mark;
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt)) {
@@ -188,6 +226,8 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 		err = PTR_ERR(rt);
 		goto err_drop;
 	}
+	tnl.saddr = fl4.saddr;
+	tnl.daddr = fl4.daddr;
 	/* Only a unicast route to another host: sending to ourselves would
 	 * come back decapsulated, addressed to the VIP, and loop.
 	 */
@@ -198,7 +238,7 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 	}
 
 	mtu = dst_mtu(&rt->dst);
-	mtu = mtu > VIPFWD_IPIP_HLEN ? mtu - VIPFWD_IPIP_HLEN : 0;
+	mtu = mtu > tnl.hlen ? mtu - tnl.hlen : 0;
 	if (vipfwd_exceeds_mtu(skb, mtu)) {
 		vipfwd_frag_needed(skb, mtu);
 		reason = VIPFWD_DROP_TOO_BIG;
@@ -206,14 +246,13 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 		goto err_rt;
 	}
 
-	/* Segment in software what the outer header cannot describe: a GSO
-	 * super-packet that only fits 64 KiB without it (GRO builds those),
-	 * or one that is already a GSO tunnel packet.
+	/* Segment in software what the outer headers cannot describe: a GSO
+	 * super-packet that only fits 64 KiB without them (GRO builds
+	 * those), or one that is already a GSO tunnel packet.
 	 */
 	if (likely(!skb_is_gso(skb) ||
-		   (!skb->encapsulation &&
-		    skb->len <= IP_MAX_MTU - VIPFWD_IPIP_HLEN)))
-		return vipfwd_ipip_xmit(net, skb, rt, fl4.saddr, fl4.daddr);
+		   (!skb->encapsulation && skb->len <= IP_MAX_MTU - tnl.hlen)))
+		return vipfwd_xmit4(net, skb, rt, &tnl);
 
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs)) {
@@ -224,8 +263,8 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 	consume_skb(skb);
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		vipfwd_ipip_xmit(net, seg, (struct rtable *)dst_clone(&rt->dst),
-				 fl4.saddr, fl4.daddr);
+		vipfwd_xmit4(net, seg, (struct rtable *)dst_clone(&rt->dst),
+			     &tnl);
 	}
 	ip_rt_put(rt);
 	return 0;
@@ -236,4 +275,12 @@ err_drop:
 	vipfwd_drop(vipfwd_net(net), reason);
 	kfree_skb(skb);
 	return err;
+}
+
+/* The frontend's encapsulation towards @be; see vipfwd.h. */
+int vipfwd_encap(struct net *net, struct sk_buff *skb,
+		 const struct vipfwd_frontend *fe,
+		 const struct vipfwd_backend *be, u32 hash)
+{
+	return vipfwd_encap4(net, skb, fe, be, hash);
 }

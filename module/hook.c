@@ -332,7 +332,7 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	 * counts its own drops otherwise.
 	 */
 	len = skb->len;
-	if (!vipfwd_encap_ipip(state->net, skb, fe, be)) {
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
 		vipfwd_stats_add(fe->stats, len);
 		vipfwd_stats_add(be->stats, len);
 	}

@@ -114,14 +114,6 @@ static void vipfwd_icmp4_csum(struct sk_buff *skb)
 	skb->ip_summed = CHECKSUM_NONE;
 }
 
-/* One call to change when the encapsulation grows more kinds (GUE). */
-static int vipfwd_icmp_encap(struct net *net, struct sk_buff *skb,
-			     const struct vipfwd_frontend *fe,
-			     const struct vipfwd_backend *be)
-{
-	return vipfwd_encap_ipip(net, skb, fe, be);
-}
-
 /* To a NAT flow's backend: quoted source and outer destination. */
 static unsigned int vipfwd_icmp4_to_backend(struct vipfwd_net *vn,
 					    struct sk_buff *skb,
@@ -218,7 +210,8 @@ unsigned int vipfwd_icmp4_in(struct vipfwd_net *vn, struct sk_buff *skb,
 					       state);
 
 	len = skb->len;
-	if (!vipfwd_icmp_encap(state->net, skb, fe, be)) {
+	/* The flow's own tunnel: for GUE, the same UDP source port. */
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
 		vipfwd_count(vn, VIPFWD_CNT_ICMP_FORWARDED);
 		vipfwd_stats_add(be->stats, len);
 	}

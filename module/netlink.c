@@ -935,11 +935,50 @@ static int vipfwd_frontend_apply_mode(struct vipfwd_frontend *f,
 	return 0;
 }
 
+/*
+ * encap ipip|gue and gue-port, on a new frontend's defaults or on a copy of
+ * the one a SET replaces. gue-port has no default: GUE has no assigned
+ * port, and a guessed one that the backends' `ip fou add port` does not
+ * match would silently lose every packet. So encap gue needs a gue-port,
+ * given now or kept from before; encap ipip clears it; a gue-port with
+ * ipip (given or kept) is an error.
+ */
+static int vipfwd_frontend_apply_encap(struct vipfwd_frontend *f,
+				       struct nlattr **tb,
+				       struct netlink_ext_ack *extack)
+{
+	struct nlattr *enc = tb[VIPFWD_FRONTEND_A_ENCAP];
+	struct nlattr *port = tb[VIPFWD_FRONTEND_A_GUE_PORT];
+	u8 encap = enc ? nla_get_u8(enc) : f->encap;
+
+	if (encap == VIPFWD_ENCAP_GUE) {
+		if (port)
+			f->gue_port = htons(nla_get_u16(port));
+		if (!f->gue_port) {
+			NL_SET_ERR_MSG_ATTR(extack, enc,
+					    "encap gue needs gue-port (the UDP port of the backends' ip fou)");
+			return -EINVAL;
+		}
+	} else {
+		if (port) {
+			VIPFWD_ERR_FMT(extack, port,
+				       "gue-port needs encap gue",
+				       "gue-port %u needs encap gue (the frontend uses encap ipip)",
+				       nla_get_u16(port));
+			return -EINVAL;
+		}
+		f->gue_port = 0;
+	}
+	f->encap = encap;
+	return 0;
+}
+
 static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 				 struct vipfwd_frontend *f, struct nlattr **tb,
 				 struct netlink_ext_ack *extack)
 {
 	struct nlattr *a;
+	int err;
 
 	if (tb[VIPFWD_FRONTEND_A_POOL]) {
 		struct vipfwd_pool *pool;
@@ -951,16 +990,9 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 		f->pool = pool;
 	}
 
-	a = tb[VIPFWD_FRONTEND_A_ENCAP];
-	if (a && nla_get_u8(a) != VIPFWD_ENCAP_IPIP) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "encap gue is not supported yet");
-		return -EOPNOTSUPP;
-	}
-	a = tb[VIPFWD_FRONTEND_A_GUE_PORT];
-	if (a) {
-		NL_SET_ERR_MSG_ATTR(extack, a, "gue-port is not supported yet");
-		return -EOPNOTSUPP;
-	}
+	err = vipfwd_frontend_apply_encap(f, tb, extack);
+	if (err)
+		return err;
 	/* Ranges are the policy's; existing flows pick a changed timeout
 	 * up with their next packet.
 	 */

@@ -530,10 +530,38 @@ int vipfwd_decap_new_doit(struct sk_buff *skb, struct genl_info *info);
 int vipfwd_decap_del_doit(struct sk_buff *skb, struct genl_info *info);
 int vipfwd_decap_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
-/* encap.c: consumes skb, returns 0 or -errno (skb freed on error) */
-int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
-		      const struct vipfwd_frontend *fe,
-		      const struct vipfwd_backend *be);
+/*
+ * encap.c: the frontend's encapsulation (fe->encap) towards @be; @hash
+ * identifies the flow (GUE's UDP source port follows it). Consumes skb,
+ * returns 0 or -errno (skb freed on error).
+ */
+int vipfwd_encap(struct net *net, struct sk_buff *skb,
+		 const struct vipfwd_frontend *fe,
+		 const struct vipfwd_backend *be, u32 hash);
+
+/*
+ * The @hash vipfwd_encap() wants for the packets of flow @t: the 5-tuple
+ * hash for GUE (every packet of a connection, first or not, gets the same
+ * UDP source port, whatever the frontend's hash mode), nothing for IPIP,
+ * which would not use it.
+ */
+static inline u32 vipfwd_encap_hash(const struct vipfwd_frontend *fe,
+				    const struct vipfwd_tuple *t)
+{
+	if (fe->encap != VIPFWD_ENCAP_GUE)
+		return 0;
+	return vipfwd_tuple_hash(t, VIPFWD_HASH_5TUPLE);
+}
+
+/*
+ * gue.c: UDP + GUE (variant 0, 4 bytes) headers, whatever the outer IP
+ * family. vipfwd_gue_push() pushes both in front of the inner packet
+ * (headroom and GSO type are the caller's); the UDP checksum stays 0.
+ */
+#define VIPFWD_GUE_HLEN	12	/* UDP 8 + GUE 4 */
+__be16 vipfwd_gue_sport(struct net *net, u32 hash);
+void vipfwd_gue_push(struct sk_buff *skb, u8 inner_proto, __be16 sport,
+		     __be16 dport);
 
 /* nat_table.c: the reply index (see struct vipfwd_nat_entry); nat.c: packets */
 struct nf_hook_state;

@@ -69,7 +69,7 @@ static void frontend_row(struct vip_table *t, const struct vip_frontend *fe)
 			       word(vip_encap_names, fe->encap, n));
 			if (fe->encap == VIPFWD_ENCAP_GUE &&
 			    VIP_HAS(fe, VIPFWD_FRONTEND_A_GUE_PORT))
-				append(mode, sizeof(mode), " port %u",
+				append(mode, sizeof(mode), " gue-port %u",
 				       fe->gue_port);
 		}
 		if (fe->mode == VIPFWD_MODE_NAT &&
