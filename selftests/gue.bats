@@ -279,9 +279,6 @@ gue_counters_ok() {
 # file_size_is_over FILE BYTES
 file_size_is_over() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ]; }
 
-# fe_bytes_at_least PORT BYTES: frontend VIP tcp PORT counted BYTES.
-fe_bytes_at_least() { [ "$(stat_frontend tcp "$1" bytes)" -ge "$2" ]; }
-
 # iperf_bps ROLE ADDR NAME: one iperf3 run of $IPERF_BYTES to ADDR:5201;
 # prints the receiver's bits per second.
 iperf_bps() {

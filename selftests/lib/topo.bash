@@ -558,6 +558,10 @@ stat_frontend() {
 	vj ".frontends[] | select(.vip == \"$VIP\" and .proto == \"$1\" and .port == $2) | .$3" stats
 }
 
+# fe_bytes_at_least PORT BYTES: frontend VIP tcp PORT counted BYTES (for
+# wait_until: a sender that exits may still have bytes in flight).
+fe_bytes_at_least() { [ "$(stat_frontend tcp "$1" bytes)" -ge "$2" ]; }
+
 # stat_backend ADDR FIELD: packets/bytes/flows of one backend.
 stat_backend() {
 	vj "[.backends[] | select(.addr == \"$1\") | .$2] | add" stats
