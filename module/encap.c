@@ -160,21 +160,33 @@ int vipfwd_encap_ipip(struct net *net, struct sk_buff *skb,
 	unsigned int mtu;
 	int err;
 
+	/* The via can change under us (RCU-replaced): read it once. An
+	 * IPv6 tunnel endpoint (via, else the backend's address) gets an
+	 * outer IPv6 header (encap6.c). An IPv6 packet has no IPv4 outer
+	 * header here (no 6in4): to an IPv4 endpoint it is dropped,
+	 * counted as no route.
+	 */
+	dest = rcu_dereference(be->dest);
+	if (dest ? dest->family == AF_INET6 : be->family == AF_INET6)
+		return vipfwd_encap6(net, skb, fe,
+				     dest ? &dest->addr.ip6 : &be->addr.ip6);
+	if (fe->family == AF_INET6) {
+		reason = VIPFWD_DROP_NO_ROUTE;
+		err = -EAFNOSUPPORT;
+		goto err_drop;
+	}
+
 	iph = ip_hdr(skb);
 
-	/* IPv4 outer header only: an IPv6 tunnel endpoint or outer source
-	 * has no IPIP route (the IPv6 data path is a later step).
-	 */
+	/* IPv4 outer header; the frontend's source only if it is IPv4. */
 	memset(&fl4, 0, sizeof(fl4));
-	/* The via can change under us (RCU-replaced): read it once. */
-	dest = rcu_dereference(be->dest);
 	if (dest)
 		fl4.daddr = dest->family == AF_INET ? dest->addr.ip : 0;
 	else
 		fl4.daddr = be->family == AF_INET ? be->addr.ip : 0;
-	if (fe->source_family)
-		fl4.saddr = fe->source_family == AF_INET ? fe->source.ip : 0;
-	if (!fl4.daddr || (fe->source_family && !fl4.saddr)) {
+	if (fe->source_family == AF_INET)
+		fl4.saddr = fe->source.ip;
+	if (!fl4.daddr) {
 		reason = VIPFWD_DROP_NO_ROUTE;
 		err = -EAFNOSUPPORT;
 		goto err_drop;

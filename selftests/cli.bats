@@ -154,8 +154,6 @@ rejects() {
 }
 
 @test "features not built yet are rejected as \"not supported yet\"" {
-	rejects 1 'ipv6.*not supported yet' frontend add 2001:db8::100 tcp 1433 pool p1
-	rejects 1 'ipv6.*not supported yet' backend add p1 2001:db8::11
 	rejects 1 'nat.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 mode nat
 	rejects 1 'gue.*not supported yet' frontend add "$VIP" tcp 1434 pool p1 encap gue
 	rejects 1 'nat.*not supported yet' frontend set "$VIP" tcp 1433 mode nat
