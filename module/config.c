@@ -617,12 +617,17 @@ struct vipfwd_frontend *vipfwd_frontend_create(struct vipfwd_net *vn,
 	lockdep_assert_held(&vn->lock);
 
 	if (vipfwd_frontend_find(vn, tmpl)) {
-		VIPFWD_ERR_FMT(extack, NULL, "frontend already exists",
-			       "frontend %pI4 %s %u already exists",
-			       &tmpl->vip.ip,
-			       tmpl->proto == IPPROTO_TCP ? "tcp" :
-			       tmpl->proto == IPPROTO_UDP ? "udp" : "any",
-			       ntohs(tmpl->port));
+		const char *proto = tmpl->proto == IPPROTO_TCP ? "tcp" :
+				    tmpl->proto == IPPROTO_UDP ? "udp" : "any";
+
+		if (tmpl->family == AF_INET6)
+			VIPFWD_ERR_FMT(extack, NULL, "frontend already exists",
+				       "frontend %pI6c %s %u already exists",
+				       &tmpl->vip.ip6, proto, ntohs(tmpl->port));
+		else
+			VIPFWD_ERR_FMT(extack, NULL, "frontend already exists",
+				       "frontend %pI4 %s %u already exists",
+				       &tmpl->vip.ip, proto, ntohs(tmpl->port));
 		return ERR_PTR(-EEXIST);
 	}
 	if (vn->nr_frontends >= VIPFWD_MAX_FRONTENDS) {

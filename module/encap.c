@@ -172,9 +172,9 @@ err_nomem:
  */
 static int vipfwd_encap4(struct net *net, struct sk_buff *skb,
 			 const struct vipfwd_frontend *fe,
-			 const struct vipfwd_backend *be, u32 hash)
+			 const struct vipfwd_backend *be,
+			 const struct vipfwd_dest *dest, u32 hash)
 {
-	const struct vipfwd_dest *dest;
 	struct sk_buff *segs, *seg, *next;
 	enum vipfwd_drop_reason reason;
 	const struct iphdr *iph;
@@ -184,21 +184,26 @@ static int vipfwd_encap4(struct net *net, struct sk_buff *skb,
 	unsigned int mtu;
 	int err;
 
+	/* An IPv6 packet has no IPv4 outer header here (no 6in4): to an
+	 * IPv4 endpoint it is dropped, counted as no route.
+	 */
+	if (fe->family == AF_INET6) {
+		reason = VIPFWD_DROP_NO_ROUTE;
+		err = -EAFNOSUPPORT;
+		goto err_drop;
+	}
+
 	iph = ip_hdr(skb);
 
-	/* IPv4 outer header only: an IPv6 tunnel endpoint or outer source
-	 * has no IPv4 route.
-	 */
+	/* IPv4 outer header; the frontend's source only if it is IPv4. */
 	memset(&fl4, 0, sizeof(fl4));
-	/* The via can change under us (RCU-replaced): read it once. */
-	dest = rcu_dereference(be->dest);
 	if (dest)
 		fl4.daddr = dest->family == AF_INET ? dest->addr.ip : 0;
 	else
 		fl4.daddr = be->family == AF_INET ? be->addr.ip : 0;
-	if (fe->source_family)
-		fl4.saddr = fe->source_family == AF_INET ? fe->source.ip : 0;
-	if (!fl4.daddr || (fe->source_family && !fl4.saddr)) {
+	if (fe->source_family == AF_INET)
+		fl4.saddr = fe->source.ip;
+	if (!fl4.daddr) {
 		reason = VIPFWD_DROP_NO_ROUTE;
 		err = -EAFNOSUPPORT;
 		goto err_drop;
@@ -277,10 +282,20 @@ err_drop:
 	return err;
 }
 
-/* The frontend's encapsulation towards @be; see vipfwd.h. */
+/*
+ * The frontend's encapsulation towards @be; see vipfwd.h. The outer
+ * family is the tunnel endpoint's: the via, else the backend's address.
+ * The via can change under us (RCU-replaced): read it once.
+ */
 int vipfwd_encap(struct net *net, struct sk_buff *skb,
 		 const struct vipfwd_frontend *fe,
 		 const struct vipfwd_backend *be, u32 hash)
 {
-	return vipfwd_encap4(net, skb, fe, be, hash);
+	const struct vipfwd_dest *dest = rcu_dereference(be->dest);
+
+	if (dest ? dest->family == AF_INET6 : be->family == AF_INET6)
+		return vipfwd_encap6(net, skb, fe,
+				     dest ? &dest->addr.ip6 : &be->addr.ip6,
+				     hash);
+	return vipfwd_encap4(net, skb, fe, be, dest, hash);
 }

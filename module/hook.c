@@ -3,7 +3,7 @@
  * vipfwd netfilter hooks: find the packets addressed to a frontend and hand
  * them to the encapsulation.
  *
- * Two IPv4 hooks per namespace: PRE_ROUTING for traffic passing through
+ * Two hooks per family and namespace: PRE_ROUTING for traffic passing through
  * (the VIP need not be a local address) and LOCAL_OUT for traffic this host
  * sends to a VIP itself. Both run just before conntrack, so a packet vipfwd
  * takes never creates a conntrack entry (and the encapsulated packet is
@@ -42,14 +42,18 @@
  * backend alive.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/icmp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 #include <net/tcp.h>
@@ -359,6 +363,203 @@ static unsigned int vipfwd_hook4_nat_out(void *priv, struct sk_buff *skb,
 	return vipfwd_nat4_reply(vn, skb);
 }
 
+/*
+ * IPv6 (docs/architecture.md, "Packet path (IPv6)"): the same decisions as
+ * vipfwd_hook4(), in functions of their own so that the IPv4 path keeps its
+ * cost. Extension headers are skipped with ipv6_skip_exthdr(); a packet
+ * whose chain of extension headers ends early (truncated, or "no next
+ * header") has no known protocol or ports and is matched like a later
+ * fragment: only against frontends for all ports, of TCP or UDP.
+ * ICMPv6 (and so neighbour discovery) and every other protocol pass.
+ */
+static enum vipfwd_parse vipfwd_parse6(struct sk_buff *skb,
+				       struct vipfwd_tuple *t, u8 *tcp_flags)
+{
+	const struct ipv6hdr *ip6h;
+	__be16 _ports[2], frag_off;
+	const __be16 *ports;
+	u8 nexthdr;
+	int off;
+
+	if (!pskb_may_pull(skb, sizeof(*ip6h)))
+		return VIPFWD_PARSE_IGNORE;
+	ip6h = ipv6_hdr(skb);
+	if (ip6h->version != 6)
+		return VIPFWD_PARSE_IGNORE;
+
+	memset(t, 0, sizeof(*t));
+	t->family = AF_INET6;
+	t->saddr.ip6 = ip6h->saddr;
+	t->daddr.ip6 = ip6h->daddr;
+
+	nexthdr = ip6h->nexthdr;
+	/* Fast exit for what is neither TCP nor UDP nor an extension
+	 * header: ICMPv6 (neighbour discovery) above all.
+	 */
+	if (nexthdr != IPPROTO_TCP && nexthdr != IPPROTO_UDP &&
+	    !ipv6_ext_hdr(nexthdr))
+		return VIPFWD_PARSE_IGNORE;
+
+	off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+	if (off < 0)
+		return VIPFWD_PARSE_MALFORMED;	/* t->proto stays 0 */
+
+	/* A later fragment stops the walk at its fragment header; what it
+	 * carries is that header's next header.
+	 */
+	if (frag_off & htons(IP6_OFFSET)) {
+		const u8 *fnh = skb_header_pointer(skb, off, sizeof(nexthdr),
+						   &nexthdr);
+
+		if (!fnh || (*fnh != IPPROTO_TCP && *fnh != IPPROTO_UDP))
+			return VIPFWD_PARSE_IGNORE;
+		t->proto = *fnh;
+		return VIPFWD_PARSE_FRAGMENT;
+	}
+	if (nexthdr != IPPROTO_TCP && nexthdr != IPPROTO_UDP)
+		return VIPFWD_PARSE_IGNORE;
+	t->proto = nexthdr;
+
+	ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
+	if (ports) {
+		t->sport = ports[0];
+		t->dport = ports[1];
+	}
+	/* First fragment (MF set): its ports are read, it is still a
+	 * fragment. A fragment header with offset 0 and MF clear (an
+	 * "atomic fragment", RFC 6946) is a whole packet.
+	 */
+	if (frag_off)
+		return VIPFWD_PARSE_FRAGMENT;
+	if (!ports)
+		return VIPFWD_PARSE_MALFORMED;
+
+	if (t->proto == IPPROTO_TCP) {
+		const struct tcphdr *th;
+		struct tcphdr _th;
+		unsigned int thlen;
+
+		th = skb_header_pointer(skb, off, sizeof(_th), &_th);
+		if (!th)
+			return VIPFWD_PARSE_MALFORMED;
+		thlen = th->doff * 4;
+		if (thlen < sizeof(*th) || off + thlen > skb->len)
+			return VIPFWD_PARSE_MALFORMED;
+		*tcp_flags = (th->syn ? VIPFWD_TCP_SYN : 0) |
+			     (th->ack ? VIPFWD_TCP_ACK : 0) |
+			     (th->fin ? VIPFWD_TCP_FIN : 0) |
+			     (th->rst ? VIPFWD_TCP_RST : 0);
+	} else if (off + sizeof(struct udphdr) > skb->len) {
+		return VIPFWD_PARSE_MALFORMED;
+	}
+	return VIPFWD_PARSE_OK;
+}
+
+/*
+ * The frontend a packet we could not parse was meant for. Without a
+ * protocol (the extension headers ended early) only a frontend for all
+ * ports of TCP, UDP or any protocol can have been meant.
+ */
+static const struct vipfwd_frontend *
+vipfwd_lookup6_unparsed(struct vipfwd_net *vn, struct vipfwd_tuple *t)
+{
+	const struct vipfwd_frontend *fe;
+
+	if (t->proto)
+		return vipfwd_frontend_lookup_rcu(vn, t);
+	t->proto = IPPROTO_TCP;
+	fe = vipfwd_frontend_lookup_rcu(vn, t);
+	if (!fe) {
+		t->proto = IPPROTO_UDP;
+		fe = vipfwd_frontend_lookup_rcu(vn, t);
+	}
+	return fe;
+}
+
+/*
+ * "no-backend reject" for IPv6: an ICMPv6 port unreachable, for TCP too
+ * (a client's connect() fails with ECONNREFUSED as it would on a RST;
+ * building the RST needs nf_reject_ipv6, which vipfwd does not depend
+ * on). icmpv6_send() takes its namespace from skb->dev; in LOCAL_OUT the
+ * packet may have none yet, its route's device stands in.
+ */
+static void vipfwd_send_unreach6(struct sk_buff *skb)
+{
+	if (!skb->dev && skb_dst(skb))
+		skb->dev = skb_dst(skb)->dev;
+	if (!skb->dev)
+		return;
+	icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+}
+
+static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct vipfwd_net *vn = vipfwd_net(state->net);
+	enum vipfwd_drop_reason reason;
+	const struct vipfwd_frontend *fe;
+	struct vipfwd_decision d;
+	struct vipfwd_backend *be;
+	struct vipfwd_tuple t;
+	u8 tcp_flags = 0;
+	unsigned int len;
+
+	if (!READ_ONCE(vn->nr_frontends))
+		return NF_ACCEPT;
+	if (state->hook == NF_INET_PRE_ROUTING && skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+
+	switch (vipfwd_parse6(skb, &t, &tcp_flags)) {
+	case VIPFWD_PARSE_OK:
+		break;
+	case VIPFWD_PARSE_IGNORE:
+		return NF_ACCEPT;
+	case VIPFWD_PARSE_FRAGMENT:
+		if (!vipfwd_lookup6_unparsed(vn, &t))
+			return NF_ACCEPT;
+		reason = VIPFWD_DROP_FRAGMENT;
+		goto drop;
+	case VIPFWD_PARSE_MALFORMED:
+	default:
+		if (!vipfwd_lookup6_unparsed(vn, &t))
+			return NF_ACCEPT;
+		reason = VIPFWD_DROP_MALFORMED;
+		goto drop;
+	}
+
+	fe = vipfwd_frontend_lookup_rcu(vn, &t);
+	if (!fe) {
+		if (state->hook == NF_INET_PRE_ROUTING)
+			vipfwd_untrack_reply(vn, skb, &t);
+		return NF_ACCEPT;
+	}
+
+	vipfwd_flow_decide(vn, fe, &t, tcp_flags, true, &d);
+	be = d.be;
+	if (unlikely(!be)) {
+		if (fe->no_backend == VIPFWD_NO_BACKEND_REJECT) {
+			vipfwd_send_unreach6(skb);
+			vipfwd_count(vn, VIPFWD_CNT_REJECTED);
+		}
+		reason = VIPFWD_DROP_NO_BACKEND;
+		goto drop;
+	}
+
+	/* The encapsulation picks the outer family from the backend.
+	 * (mode nat is refused for IPv6 VIPs by netlink.c.)
+	 */
+	len = skb->len;
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
+		vipfwd_stats_add(fe->stats, len);
+		vipfwd_stats_add(be->stats, len);
+	}
+	return NF_STOLEN;
+
+drop:
+	vipfwd_drop(vn, reason);
+	return NF_DROP;
+}
+
 /* Just before conntrack: what vipfwd takes, conntrack never sees. The
  * NAT reply hooks sit where the kernel's source NAT does.
  */
@@ -386,6 +587,18 @@ static const struct nf_hook_ops vipfwd_nf_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_LOCAL_IN,
 		.priority	= NF_IP_PRI_NAT_SRC,
+	},
+	{
+		.hook		= vipfwd_hook6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook		= vipfwd_hook6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_CONNTRACK - 1,
 	},
 };
 

@@ -22,6 +22,7 @@
 #include <linux/kernel.h>
 #include <linux/stringify.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -603,18 +604,50 @@ int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
 }
 
 /*
- * Refuse IPv6 attribute @a if the request has it; the caller returns
- * -EOPNOTSUPP. The UAPI names IPv6 but the data path is IPv4 only so far,
- * and accepting and ignoring it would configure something else than was
- * asked for.
+ * The address a request gives in attribute @type4 or @type6 of @tb:
+ * *@family becomes AF_INET or AF_INET6, or 0 when it has neither. Both at
+ * once is ambiguous and refused. @addr is zeroed first: flows and filters
+ * compare whole unions.
  */
-bool vipfwd_refuse_ipv6(const struct nlattr *a, struct netlink_ext_ack *extack)
+int vipfwd_get_addr(struct nlattr **tb, int type4, int type6, u8 *family,
+		    union vipfwd_addr *addr, struct netlink_ext_ack *extack)
 {
-	if (!a)
-		return false;
-	NL_SET_ERR_MSG_ATTR(extack, a, "IPv6 is not supported yet");
-	return true;
+	memset(addr, 0, sizeof(*addr));
+	*family = 0;
+	if (tb[type4] && tb[type6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[type6],
+				    "give an IPv4 or an IPv6 address, not both");
+		return -EINVAL;
+	}
+	if (tb[type6]) {
+		*family = AF_INET6;
+		addr->ip6 = nla_get_in6_addr(tb[type6]);
+	} else if (tb[type4]) {
+		*family = AF_INET;
+		addr->ip = nla_get_in_addr(tb[type4]);
+	}
+	return 0;
 }
+
+/*
+ * The IPv6 counterpart of vipfwd_ipv4_unicast(): no unspecified, loopback
+ * or multicast address, as for IPv4, and no link-local or IPv4-mapped one
+ * either: a link-local address means nothing without an interface, which
+ * no object names, and a mapped address is IPv4 in disguise.
+ */
+static bool vipfwd_ipv6_unicast(const struct in6_addr *addr)
+{
+	int type = ipv6_addr_type(addr);
+
+	/* IPV6_ADDR_ANY is 0: the unspecified address has no bit set. */
+	return (type & IPV6_ADDR_UNICAST) &&
+	       !(type & (IPV6_ADDR_LOOPBACK | IPV6_ADDR_MULTICAST |
+			 IPV6_ADDR_LINKLOCAL | IPV6_ADDR_MAPPED));
+}
+
+/* Why vipfwd_ipv6_unicast() refused an address, for extack messages. */
+#define VIPFWD_IPV6_RULE \
+	" must be a unicast IPv6 address (not unspecified, loopback, multicast, link-local or IPv4-mapped)"
 
 /* Look up the pool a request names in attribute @type of @tb. */
 static struct vipfwd_pool *vipfwd_req_pool(struct vipfwd_net *vn,
@@ -755,25 +788,37 @@ static int vipfwd_backend_key(struct vipfwd_net *vn, struct nlattr **tb,
 			      struct netlink_ext_ack *extack)
 {
 	struct nlattr *a;
+	int err;
 
 	*pool = vipfwd_req_pool(vn, tb, VIPFWD_BACKEND_A_POOL, nest, extack);
 	if (IS_ERR(*pool))
 		return PTR_ERR(*pool);
 
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_BACKEND_A_ADDR6], extack))
-		return -EOPNOTSUPP;
-	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_BACKEND_A_ADDR4,
-			   "missing backend address"))
+	err = vipfwd_get_addr(tb, VIPFWD_BACKEND_A_ADDR4, VIPFWD_BACKEND_A_ADDR6,
+			      &key->family, &key->addr, extack);
+	if (err)
+		return err;
+	if (!key->family) {
+		NL_SET_ERR_MSG(extack, "missing backend address");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VIPFWD_BACKEND_A_ADDR4);
 		return -EINVAL;
+	}
+	if (key->family == AF_INET6) {
+		if (!vipfwd_ipv6_unicast(&key->addr.ip6)) {
+			VIPFWD_ERR_FMT(extack, tb[VIPFWD_BACKEND_A_ADDR6],
+				       "backend address" VIPFWD_IPV6_RULE,
+				       "backend address %pI6c" VIPFWD_IPV6_RULE,
+				       &key->addr.ip6);
+			return -EINVAL;
+		}
+		return 0;
+	}
 	a = tb[VIPFWD_BACKEND_A_ADDR4];
-	if (!vipfwd_ipv4_unicast(nla_get_in_addr(a))) {
+	if (!vipfwd_ipv4_unicast(key->addr.ip)) {
 		NL_SET_ERR_MSG_ATTR(extack, a,
 				    "backend address must be a unicast IPv4 address");
 		return -EINVAL;
 	}
-	key->family = AF_INET;
-	memset(&key->addr, 0, sizeof(key->addr));
-	key->addr.ip = nla_get_in_addr(a);
 	return 0;
 }
 
@@ -784,7 +829,11 @@ vipfwd_backend_lookup(struct vipfwd_pool *pool, const struct vipfwd_backend *key
 	struct vipfwd_backend *be;
 
 	be = vipfwd_backend_find(pool, key->family, &key->addr);
-	if (!be)
+	if (!be && key->family == AF_INET6)
+		VIPFWD_ERR_FMT(extack, NULL, "backend is not in this pool",
+			       "backend %pI6c is not in pool \"%s\"",
+			       &key->addr.ip6, pool->name);
+	else if (!be)
 		VIPFWD_ERR_FMT(extack, NULL, "backend is not in this pool",
 			       "backend %pI4 is not in pool \"%s\"",
 			       &key->addr.ip, pool->name);
@@ -796,8 +845,28 @@ static int vipfwd_backend_apply(struct vipfwd_backend *b, struct nlattr **tb,
 {
 	struct nlattr *a;
 
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_BACKEND_A_VIA6], extack))
-		return -EOPNOTSUPP;
+	a = tb[VIPFWD_BACKEND_A_VIA6];
+	if (a) {
+		struct in6_addr via = nla_get_in6_addr(a);
+
+		/* :: clears it, as 0.0.0.0 does below. */
+		if (!ipv6_addr_any(&via) && !vipfwd_ipv6_unicast(&via)) {
+			VIPFWD_ERR_FMT(extack, a, "via" VIPFWD_IPV6_RULE,
+				       "via %pI6c" VIPFWD_IPV6_RULE, &via);
+			return -EINVAL;
+		}
+		if (tb[VIPFWD_BACKEND_A_VIA4]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "give an IPv4 or an IPv6 via, not both");
+			return -EINVAL;
+		}
+		memset(&b->via, 0, sizeof(b->via));
+		b->via_family = 0;
+		if (!ipv6_addr_any(&via)) {
+			b->via_family = AF_INET6;
+			b->via.ip6 = via;
+		}
+	}
 	a = tb[VIPFWD_BACKEND_A_VIA4];
 	if (a) {
 		__be32 via = nla_get_in_addr(a);
@@ -832,23 +901,31 @@ static int vipfwd_frontend_key(struct nlattr **tb, const struct nlattr *nest,
 			       struct vipfwd_frontend *key,
 			       struct netlink_ext_ack *extack)
 {
-	struct nlattr *a;
 	u8 proto;
+	int err;
 
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_FRONTEND_A_VIP6], extack))
-		return -EOPNOTSUPP;
-	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_FRONTEND_A_VIP4,
-			   "missing frontend VIP address"))
+	err = vipfwd_get_addr(tb, VIPFWD_FRONTEND_A_VIP4, VIPFWD_FRONTEND_A_VIP6,
+			      &key->family, &key->vip, extack);
+	if (err)
+		return err;
+	if (!key->family) {
+		NL_SET_ERR_MSG(extack, "missing frontend VIP address");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VIPFWD_FRONTEND_A_VIP4);
 		return -EINVAL;
-	a = tb[VIPFWD_FRONTEND_A_VIP4];
-	if (!vipfwd_ipv4_unicast(nla_get_in_addr(a))) {
-		NL_SET_ERR_MSG_ATTR(extack, a,
+	}
+	if (key->family == AF_INET6) {
+		if (!vipfwd_ipv6_unicast(&key->vip.ip6)) {
+			VIPFWD_ERR_FMT(extack, tb[VIPFWD_FRONTEND_A_VIP6],
+				       "VIP" VIPFWD_IPV6_RULE,
+				       "VIP %pI6c" VIPFWD_IPV6_RULE,
+				       &key->vip.ip6);
+			return -EINVAL;
+		}
+	} else if (!vipfwd_ipv4_unicast(key->vip.ip)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_FRONTEND_A_VIP4],
 				    "VIP must be a unicast IPv4 address");
 		return -EINVAL;
 	}
-	key->family = AF_INET;
-	memset(&key->vip, 0, sizeof(key->vip));
-	key->vip.ip = nla_get_in_addr(a);
 
 	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_FRONTEND_A_PROTO,
 			   "missing frontend protocol"))
@@ -875,7 +952,12 @@ vipfwd_frontend_lookup(struct vipfwd_net *vn, const struct vipfwd_frontend *key,
 {
 	struct vipfwd_frontend *fe = vipfwd_frontend_find(vn, key);
 
-	if (!fe)
+	if (!fe && key->family == AF_INET6)
+		VIPFWD_ERR_FMT(extack, NULL, "frontend does not exist",
+			       "frontend %pI6c %s %u does not exist",
+			       &key->vip.ip6, vipfwd_proto_name(key->proto),
+			       ntohs(key->port));
+	else if (!fe)
 		VIPFWD_ERR_FMT(extack, NULL, "frontend does not exist",
 			       "frontend %pI4 %s %u does not exist",
 			       &key->vip.ip, vipfwd_proto_name(key->proto),
@@ -911,6 +993,12 @@ static int vipfwd_frontend_apply_mode(struct vipfwd_frontend *f,
 		}
 		f->backend_port = 0;
 		return 0;
+	}
+	/* Translation is written for IPv4 headers only (nat.c). */
+	if (f->family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(extack, mode ?: a,
+				    "mode nat is IPv4 only: an IPv6 VIP cannot use it yet");
+		return -EOPNOTSUPP;
 	}
 	/* The policy refuses 0; 0 stays "the port the client used". */
 	if (a)
@@ -1003,8 +1091,31 @@ static int vipfwd_frontend_apply(struct vipfwd_net *vn,
 	if (tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN])
 		f->on_health_down =
 			nla_get_u8(tb[VIPFWD_FRONTEND_A_ON_HEALTH_DOWN]);
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_FRONTEND_A_SOURCE6], extack))
-		return -EOPNOTSUPP;
+	/* One outer source per frontend; it is used for the outer headers
+	 * of its own family only (encap.c, encap6.c).
+	 */
+	a = tb[VIPFWD_FRONTEND_A_SOURCE6];
+	if (a) {
+		struct in6_addr src = nla_get_in6_addr(a);
+
+		/* :: clears it, as 0.0.0.0 does below. */
+		if (!ipv6_addr_any(&src) && !vipfwd_ipv6_unicast(&src)) {
+			VIPFWD_ERR_FMT(extack, a, "source" VIPFWD_IPV6_RULE,
+				       "source %pI6c" VIPFWD_IPV6_RULE, &src);
+			return -EINVAL;
+		}
+		if (tb[VIPFWD_FRONTEND_A_SOURCE4]) {
+			NL_SET_ERR_MSG_ATTR(extack, a,
+					    "give an IPv4 or an IPv6 source, not both");
+			return -EINVAL;
+		}
+		memset(&f->source, 0, sizeof(f->source));
+		f->source_family = 0;
+		if (!ipv6_addr_any(&src)) {
+			f->source_family = AF_INET6;
+			f->source.ip6 = src;
+		}
+	}
 	a = tb[VIPFWD_FRONTEND_A_SOURCE4];
 	if (a) {
 		__be32 src = nla_get_in_addr(a);

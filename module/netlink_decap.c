@@ -51,8 +51,12 @@ static int vipfwd_decap_key(struct nlattr **tb, const struct nlattr *nest,
 	u8 plen;
 
 	memset(r, 0, sizeof(*r));
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_DECAP_A_PREFIX6], extack))
+	/* The hook reads IPv4 outer headers only (decap.c). */
+	if (tb[VIPFWD_DECAP_A_PREFIX6]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_DECAP_A_PREFIX6],
+				    "IPv6 decap prefixes are not supported yet");
 		return -EOPNOTSUPP;
+	}
 	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_DECAP_A_PREFIX4,
 			   "missing decap prefix address") ||
 	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_DECAP_A_PREFIX_LEN,

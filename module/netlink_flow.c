@@ -130,17 +130,19 @@ static int vipfwd_flow_filter_parse(const struct nlattr *nest,
 	if (err)
 		return err;
 
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_FLOW_A_FRONTEND_VIP6], extack))
-		return -EOPNOTSUPP;
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_FLOW_A_BACKEND6], extack))
-		return -EOPNOTSUPP;
-
 	if (tb[VIPFWD_FLOW_A_FRONTEND_VIP4] ||
+	    tb[VIPFWD_FLOW_A_FRONTEND_VIP6] ||
 	    tb[VIPFWD_FLOW_A_FRONTEND_PROTO] ||
 	    tb[VIPFWD_FLOW_A_FRONTEND_PORT]) {
-		if (VIPFWD_MISSING(extack, nest, tb,
-				   VIPFWD_FLOW_A_FRONTEND_VIP4,
-				   "frontend filter needs the VIP, protocol and port") ||
+		err = vipfwd_get_addr(tb, VIPFWD_FLOW_A_FRONTEND_VIP4,
+				      VIPFWD_FLOW_A_FRONTEND_VIP6,
+				      &f->fe_family, &f->fe_vip, extack);
+		if (err)
+			return err;
+		if ((!f->fe_family &&
+		     VIPFWD_MISSING(extack, nest, tb,
+				    VIPFWD_FLOW_A_FRONTEND_VIP4,
+				    "frontend filter needs the VIP, protocol and port")) ||
 		    VIPFWD_MISSING(extack, nest, tb,
 				   VIPFWD_FLOW_A_FRONTEND_PROTO,
 				   "frontend filter needs the VIP, protocol and port") ||
@@ -157,19 +159,16 @@ static int vipfwd_flow_filter_parse(const struct nlattr *nest,
 			return -EINVAL;
 		}
 		f->has_frontend = true;
-		f->fe_family = AF_INET;
-		f->fe_vip.ip =
-			nla_get_in_addr(tb[VIPFWD_FLOW_A_FRONTEND_VIP4]);
 		f->fe_port =
 			htons(nla_get_u16(tb[VIPFWD_FLOW_A_FRONTEND_PORT]));
 	}
 
-	a = tb[VIPFWD_FLOW_A_BACKEND4];
-	if (a) {
-		f->has_backend = true;
-		f->be_family = AF_INET;
-		f->be_addr.ip = nla_get_in_addr(a);
-	}
+	err = vipfwd_get_addr(tb, VIPFWD_FLOW_A_BACKEND4,
+			      VIPFWD_FLOW_A_BACKEND6, &f->be_family,
+			      &f->be_addr, extack);
+	if (err)
+		return err;
+	f->has_backend = f->be_family != 0;
 	return 0;
 }
 
@@ -361,14 +360,14 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 				  const struct vipfwd_frontend *fe,
 				  const struct vipfwd_decision *d)
 {
-	const __be32 *be = d->be ? &d->be->addr.ip : NULL;
+	char be[48];	/* INET6_ADDRSTRLEN */
 
 	if (!fe) {
 		snprintf(buf, len,
 			 "no frontend matches: the packet passes untouched");
 		return;
 	}
-	if (!be || d->why == VIPFWD_WHY_NO_BACKEND) {
+	if (!d->be || d->why == VIPFWD_WHY_NO_BACKEND) {
 		snprintf(buf, len, "no eligible backend in pool %s: %s",
 			 fe->pool->name,
 			 fe->no_backend == VIPFWD_NO_BACKEND_REJECT ?
@@ -376,25 +375,30 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 			 "dropped");
 		return;
 	}
+	/* Either family, formatted once for the messages below. */
+	if (d->be->family == AF_INET6)
+		snprintf(be, sizeof(be), "%pI6c", &d->be->addr.ip6);
+	else
+		snprintf(be, sizeof(be), "%pI4", &d->be->addr.ip);
 	switch (d->why) {
 	case VIPFWD_WHY_FLOW:
 		snprintf(buf, len,
-			 "existing flow pins backend %pI4 (idle %u.%03u s)",
+			 "existing flow pins backend %s (idle %u.%03u s)",
 			 be, d->idle_ms / 1000, d->idle_ms % 1000);
 		break;
 	case VIPFWD_WHY_RESCHEDULED:
 		snprintf(buf, len,
-			 "existing flow's backend is no longer usable: rescheduled by Maglev table entry %u of %u (tier %u) to backend %pI4",
+			 "existing flow's backend is no longer usable: rescheduled by Maglev table entry %u of %u (tier %u) to backend %s",
 			 d->slot, d->table_size, d->tier, be);
 		break;
 	case VIPFWD_WHY_TABLE_FULL:
 		snprintf(buf, len,
-			 "flow table full: not tracked, Maglev table entry %u of %u (tier %u) alone picks backend %pI4",
+			 "flow table full: not tracked, Maglev table entry %u of %u (tier %u) alone picks backend %s",
 			 d->slot, d->table_size, d->tier, be);
 		break;
 	default:
 		snprintf(buf, len,
-			 "new flow: Maglev table entry %u of %u (tier %u) picks backend %pI4",
+			 "new flow: Maglev table entry %u of %u (tier %u) picks backend %s",
 			 d->slot, d->table_size, d->tier, be);
 		break;
 	}
@@ -406,7 +410,7 @@ static int vipfwd_explain_fill(struct sk_buff *msg,
 			       const struct vipfwd_frontend *fe,
 			       const struct vipfwd_decision *d)
 {
-	char reason[192];
+	char reason[256];	/* the longest text with an IPv6 backend */
 	struct nlattr *nest;
 	u8 why;
 
@@ -471,37 +475,54 @@ static int vipfwd_explain_tuple(struct genl_info *info,
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *nest = info->attrs[VIPFWD_A_EXPLAIN];
 	struct nlattr *tb[VIPFWD_EXPLAIN_A_MAX + 1];
+	u8 family;
 	int err;
 
 	err = vipfwd_parse_nest(info, VIPFWD_A_EXPLAIN, VIPFWD_EXPLAIN_A_MAX,
 				vipfwd_explain_policy, tb);
 	if (err)
 		return err;
-	if (vipfwd_refuse_ipv6(tb[VIPFWD_EXPLAIN_A_SRC6] ? :
-			       tb[VIPFWD_EXPLAIN_A_DST6], extack))
-		return -EOPNOTSUPP;
 	if (VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_PROTO,
 			   "missing protocol") ||
-	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SRC4,
-			   "missing source address") ||
 	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_SPORT,
 			   "missing source port") ||
-	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DST4,
-			   "missing destination (VIP) address") ||
 	    VIPFWD_MISSING(extack, nest, tb, VIPFWD_EXPLAIN_A_DPORT,
 			   "missing destination port"))
 		return -EINVAL;
 
 	memset(t, 0, sizeof(*t));
-	t->family = AF_INET;
+	err = vipfwd_get_addr(tb, VIPFWD_EXPLAIN_A_SRC4, VIPFWD_EXPLAIN_A_SRC6,
+			      &t->family, &t->saddr, extack);
+	if (err)
+		return err;
+	if (!t->family) {
+		NL_SET_ERR_MSG(extack, "missing source address");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VIPFWD_EXPLAIN_A_SRC4);
+		return -EINVAL;
+	}
+	err = vipfwd_get_addr(tb, VIPFWD_EXPLAIN_A_DST4, VIPFWD_EXPLAIN_A_DST6,
+			      &family, &t->daddr, extack);
+	if (err)
+		return err;
+	if (!family) {
+		NL_SET_ERR_MSG(extack, "missing destination (VIP) address");
+		NL_SET_ERR_ATTR_MISS(extack, nest, VIPFWD_EXPLAIN_A_DST4);
+		return -EINVAL;
+	}
+	/* A packet has one family: the VIP's and the client's agree. */
+	if (family != t->family) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[family == AF_INET6 ?
+					       VIPFWD_EXPLAIN_A_DST6 :
+					       VIPFWD_EXPLAIN_A_DST4],
+				    "source and destination address must be of the same family");
+		return -EINVAL;
+	}
 	t->proto = nla_get_u8(tb[VIPFWD_EXPLAIN_A_PROTO]);
 	if (t->proto != IPPROTO_TCP && t->proto != IPPROTO_UDP) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[VIPFWD_EXPLAIN_A_PROTO],
 				    "protocol must be tcp or udp");
 		return -EINVAL;
 	}
-	t->saddr.ip = nla_get_in_addr(tb[VIPFWD_EXPLAIN_A_SRC4]);
-	t->daddr.ip = nla_get_in_addr(tb[VIPFWD_EXPLAIN_A_DST4]);
 	t->sport = htons(nla_get_u16(tb[VIPFWD_EXPLAIN_A_SPORT]));
 	t->dport = htons(nla_get_u16(tb[VIPFWD_EXPLAIN_A_DPORT]));
 	return 0;

@@ -592,6 +592,14 @@ unsigned int vipfwd_icmp4_in(struct vipfwd_net *vn, struct sk_buff *skb,
 			     const struct nf_hook_state *state);
 unsigned int vipfwd_icmp4_reply(struct vipfwd_net *vn, struct sk_buff *skb);
 
+/* encap6.c: outer IPv6 to @daddr (IPIP-like or GUE, per fe->encap; @hash
+ * as for vipfwd_encap()), for encap.c's entry point; consumes skb,
+ * returns 0 or -errno (skb freed on error)
+ */
+int vipfwd_encap6(struct net *net, struct sk_buff *skb,
+		  const struct vipfwd_frontend *fe,
+		  const struct in6_addr *daddr, u32 hash);
+
 /* netlink.c */
 int vipfwd_genl_init(void);
 void vipfwd_genl_exit(void);
@@ -627,8 +635,8 @@ int vipfwd_put_addr(struct sk_buff *skb, int type4, int type6, u8 family,
 		    const union vipfwd_addr *addr);
 int vipfwd_parse_nest(struct genl_info *info, int type, int maxtype,
 		      const struct nla_policy *policy, struct nlattr **tb);
-bool vipfwd_refuse_ipv6(const struct nlattr *a,
-			struct netlink_ext_ack *extack);
+int vipfwd_get_addr(struct nlattr **tb, int type4, int type6, u8 *family,
+		    union vipfwd_addr *addr, struct netlink_ext_ack *extack);
 void *vipfwd_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
 		      u8 cmd);
 bool vipfwd_event_wanted(struct vipfwd_net *vn, struct genl_info *info);

@@ -153,9 +153,9 @@ rejects() {
 	done
 }
 
-@test "features not built yet are rejected as \"not supported yet\"" {
-	rejects 1 'ipv6.*not supported yet' frontend add 2001:db8::100 tcp 1433 pool p1
-	rejects 1 'ipv6.*not supported yet' backend add p1 2001:db8::11
+@test "what is not built yet is rejected, naming it: NAT for IPv6 VIPs, IPv6 decap prefixes" {
+	rejects 1 'mode nat is IPv4 only' frontend add 2001:db8::100 tcp 1433 pool p1 mode nat
+	rejects 1 'IPv6 decap prefixes are not supported yet' decap add 2001:db8::/64
 }
 
 @test "flow settings of a frontend are accepted and shown" {
