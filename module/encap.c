@@ -48,7 +48,7 @@ struct vipfwd_tnl4 {
  * Same rule as ip_forward(): DF set and a packet (for GSO, any segment)
  * larger than @mtu, or a reassembled packet whose largest fragment was.
  */
-static bool vipfwd_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
+bool vipfwd_ip4_too_big(const struct sk_buff *skb, unsigned int mtu)
 {
 	if (skb->len <= mtu)
 		return false;
@@ -72,7 +72,7 @@ static bool vipfwd_exceeds_mtu(const struct sk_buff *skb, unsigned int mtu)
  * after, the noref route never outlives this RCU section). Without any
  * route (no route back, martian source) no ICMP is sent.
  */
-static void vipfwd_frag_needed(struct sk_buff *skb, unsigned int mtu)
+void vipfwd_ip4_frag_needed(struct sk_buff *skb, unsigned int mtu)
 {
 	if (!skb_dst(skb)) {
 		const struct iphdr *iph = ip_hdr(skb);
@@ -244,8 +244,8 @@ static int vipfwd_encap4(struct net *net, struct sk_buff *skb,
 
 	mtu = dst_mtu(&rt->dst);
 	mtu = mtu > tnl.hlen ? mtu - tnl.hlen : 0;
-	if (vipfwd_exceeds_mtu(skb, mtu)) {
-		vipfwd_frag_needed(skb, mtu);
+	if (vipfwd_ip4_too_big(skb, mtu)) {
+		vipfwd_ip4_frag_needed(skb, mtu);
 		reason = VIPFWD_DROP_TOO_BIG;
 		err = -EMSGSIZE;
 		goto err_rt;

@@ -80,49 +80,22 @@ static bool vipfwd6_inner6_too_big(const struct sk_buff *skb,
 	return true;
 }
 
-/* The IPv4 rule of encap.c: DF set and too big. */
-static bool vipfwd6_inner4_too_big(const struct sk_buff *skb,
-				   unsigned int mtu)
-{
-	if (skb->len <= mtu)
-		return false;
-	if (!(ip_hdr(skb)->frag_off & htons(IP_DF)))
-		return false;
-	if (unlikely(IPCB(skb)->frag_max_size > mtu))
-		return true;
-	if (skb->ignore_df)
-		return false;
-	if (skb_is_gso(skb) && skb_gso_validate_network_len(skb, mtu))
-		return false;
-	return true;
-}
-
 /*
- * Tell the client the largest packet that fits. The ICMP senders take
- * their namespace (and, for IPv4, addressing) from skb->dev or the
- * packet's route: in PRE_ROUTING an IPv4 packet has no route yet and is
- * routed as the stack would (noref: the packet is dropped right after,
- * within this RCU section); in LOCAL_OUT an IPv6 packet may have no
- * device yet and its route's stands in.
+ * Tell the client the largest packet that fits: ICMPv6 packet too big for
+ * an IPv6 packet, ICMP fragmentation needed (encap.c) for an IPv4 one.
+ * icmpv6_send() takes its namespace from skb->dev; in LOCAL_OUT an IPv6
+ * packet may have no device yet and its route's stands in.
  */
 static void vipfwd6_too_big(struct sk_buff *skb, u8 family, unsigned int mtu)
 {
-	if (family == AF_INET6) {
-		if (!skb->dev && skb_dst(skb))
-			skb->dev = skb_dst(skb)->dev;
-		if (skb->dev)
-			icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	if (family == AF_INET) {
+		vipfwd_ip4_frag_needed(skb, mtu);
 		return;
 	}
-	if (!skb_dst(skb)) {
-		const struct iphdr *iph = ip_hdr(skb);
-
-		if (!skb->dev ||
-		    ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
-					 skb->dev))
-			return;
-	}
-	icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, htonl(mtu));
+	if (!skb->dev && skb_dst(skb))
+		skb->dev = skb_dst(skb)->dev;
+	if (skb->dev)
+		icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
 }
 
 /*
@@ -274,7 +247,7 @@ int vipfwd_encap6(struct net *net, struct sk_buff *skb,
 			err = -EMSGSIZE;
 			goto err_dst;
 		}
-	} else if (vipfwd6_inner4_too_big(skb, room)) {
+	} else if (vipfwd_ip4_too_big(skb, room)) {
 		vipfwd6_too_big(skb, family, room);
 		reason = VIPFWD_DROP_TOO_BIG;
 		err = -EMSGSIZE;

@@ -265,17 +265,84 @@ static void vipfwd_untrack_reply(struct vipfwd_net *vn, struct sk_buff *skb,
 		nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
 }
 
+/*
+ * "no-backend reject" for IPv6: an ICMPv6 port unreachable, for TCP too
+ * (a client's connect() fails with ECONNREFUSED as it would on a RST;
+ * building the RST needs nf_reject_ipv6, which vipfwd does not depend
+ * on). icmpv6_send() takes its namespace from skb->dev; in LOCAL_OUT the
+ * packet may have none yet, its route's device stands in.
+ */
+static void vipfwd_send_unreach6(struct sk_buff *skb)
+{
+	if (!skb->dev && skb_dst(skb))
+		skb->dev = skb_dst(skb)->dev;
+	if (!skb->dev)
+		return;
+	icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+}
+
+/*
+ * A parsed TCP/UDP packet of either family: find its frontend, let the
+ * flow table decide (vipfwd_flow_decide()), then reject, translate (NAT,
+ * IPv4 only: netlink.c refuses it for IPv6 VIPs) or encapsulate.
+ */
+static unsigned int vipfwd_handle(struct vipfwd_net *vn, struct sk_buff *skb,
+				  const struct nf_hook_state *state,
+				  const struct vipfwd_tuple *t, u8 tcp_flags)
+{
+	const struct vipfwd_frontend *fe;
+	struct vipfwd_decision d;
+	struct vipfwd_backend *be;
+	unsigned int len;
+
+	fe = vipfwd_frontend_lookup_rcu(vn, t);
+	if (!fe) {
+		if (state->hook == NF_INET_PRE_ROUTING) {
+			vipfwd_untrack_reply(vn, skb, t);
+			if (t->family == AF_INET)
+				vipfwd_nat4_reply_untrack(vn, skb, t);
+		}
+		return NF_ACCEPT;
+	}
+
+	vipfwd_flow_decide(vn, fe, t, tcp_flags, true, &d);
+	be = d.be;
+	if (unlikely(!be)) {
+		if (fe->no_backend == VIPFWD_NO_BACKEND_REJECT) {
+			if (t->family == AF_INET6)
+				vipfwd_send_unreach6(skb);
+			else if (t->proto == IPPROTO_TCP)
+				vipfwd_send_rst(state->net, skb, state->hook);
+			else
+				vipfwd_send_unreach(skb, state->hook);
+			vipfwd_count(vn, VIPFWD_CNT_REJECTED);
+		}
+		vipfwd_drop(vn, VIPFWD_DROP_NO_BACKEND);
+		return NF_DROP;
+	}
+
+	if (fe->mode == VIPFWD_MODE_NAT)
+		return vipfwd_nat4_forward(vn, skb, fe, &d, state);
+
+	/* Counted once handed to the output path; encap frees the skb and
+	 * counts its own drops otherwise. The outer family follows the
+	 * backend (encap.c).
+	 */
+	len = skb->len;
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, t))) {
+		vipfwd_stats_add(fe->stats, len);
+		vipfwd_stats_add(be->stats, len);
+	}
+	return NF_STOLEN;
+}
+
 static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vipfwd_net *vn = vipfwd_net(state->net);
 	enum vipfwd_drop_reason reason;
-	const struct vipfwd_frontend *fe;
-	struct vipfwd_decision d;
-	struct vipfwd_backend *be;
 	struct vipfwd_tuple t;
 	u8 tcp_flags = 0;
-	unsigned int len;
 
 	/* A host without frontends pays for this load and nothing else. */
 	if (!READ_ONCE(vn->nr_frontends))
@@ -306,41 +373,7 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 		goto drop;
 	}
 
-	fe = vipfwd_frontend_lookup_rcu(vn, &t);
-	if (!fe) {
-		if (state->hook == NF_INET_PRE_ROUTING) {
-			vipfwd_untrack_reply(vn, skb, &t);
-			vipfwd_nat4_reply_untrack(vn, skb, &t);
-		}
-		return NF_ACCEPT;
-	}
-
-	vipfwd_flow_decide(vn, fe, &t, tcp_flags, true, &d);
-	be = d.be;
-	if (unlikely(!be)) {
-		if (fe->no_backend == VIPFWD_NO_BACKEND_REJECT) {
-			if (t.proto == IPPROTO_TCP)
-				vipfwd_send_rst(state->net, skb, state->hook);
-			else
-				vipfwd_send_unreach(skb, state->hook);
-			vipfwd_count(vn, VIPFWD_CNT_REJECTED);
-		}
-		reason = VIPFWD_DROP_NO_BACKEND;
-		goto drop;
-	}
-
-	if (fe->mode == VIPFWD_MODE_NAT)
-		return vipfwd_nat4_forward(vn, skb, fe, &d, state);
-
-	/* Counted once handed to the output path; encap frees the skb and
-	 * counts its own drops otherwise.
-	 */
-	len = skb->len;
-	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
-		vipfwd_stats_add(fe->stats, len);
-		vipfwd_stats_add(be->stats, len);
-	}
-	return NF_STOLEN;
+	return vipfwd_handle(vn, skb, state, &t, tcp_flags);
 
 drop:
 	vipfwd_drop(vn, reason);
@@ -476,33 +509,13 @@ vipfwd_lookup6_unparsed(struct vipfwd_net *vn, struct vipfwd_tuple *t)
 	return fe;
 }
 
-/*
- * "no-backend reject" for IPv6: an ICMPv6 port unreachable, for TCP too
- * (a client's connect() fails with ECONNREFUSED as it would on a RST;
- * building the RST needs nf_reject_ipv6, which vipfwd does not depend
- * on). icmpv6_send() takes its namespace from skb->dev; in LOCAL_OUT the
- * packet may have none yet, its route's device stands in.
- */
-static void vipfwd_send_unreach6(struct sk_buff *skb)
-{
-	if (!skb->dev && skb_dst(skb))
-		skb->dev = skb_dst(skb)->dev;
-	if (!skb->dev)
-		return;
-	icmpv6_send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
-}
-
 static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vipfwd_net *vn = vipfwd_net(state->net);
 	enum vipfwd_drop_reason reason;
-	const struct vipfwd_frontend *fe;
-	struct vipfwd_decision d;
-	struct vipfwd_backend *be;
 	struct vipfwd_tuple t;
 	u8 tcp_flags = 0;
-	unsigned int len;
 
 	if (!READ_ONCE(vn->nr_frontends))
 		return NF_ACCEPT;
@@ -527,33 +540,7 @@ static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
 		goto drop;
 	}
 
-	fe = vipfwd_frontend_lookup_rcu(vn, &t);
-	if (!fe) {
-		if (state->hook == NF_INET_PRE_ROUTING)
-			vipfwd_untrack_reply(vn, skb, &t);
-		return NF_ACCEPT;
-	}
-
-	vipfwd_flow_decide(vn, fe, &t, tcp_flags, true, &d);
-	be = d.be;
-	if (unlikely(!be)) {
-		if (fe->no_backend == VIPFWD_NO_BACKEND_REJECT) {
-			vipfwd_send_unreach6(skb);
-			vipfwd_count(vn, VIPFWD_CNT_REJECTED);
-		}
-		reason = VIPFWD_DROP_NO_BACKEND;
-		goto drop;
-	}
-
-	/* The encapsulation picks the outer family from the backend.
-	 * (mode nat is refused for IPv6 VIPs by netlink.c.)
-	 */
-	len = skb->len;
-	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
-		vipfwd_stats_add(fe->stats, len);
-		vipfwd_stats_add(be->stats, len);
-	}
-	return NF_STOLEN;
+	return vipfwd_handle(vn, skb, state, &t, tcp_flags);
 
 drop:
 	vipfwd_drop(vn, reason);

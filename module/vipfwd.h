@@ -540,6 +540,15 @@ int vipfwd_encap(struct net *net, struct sk_buff *skb,
 		 const struct vipfwd_backend *be, u32 hash);
 
 /*
+ * encap.c, shared with encap6.c: an IPv4 packet that may not go through
+ * a tunnel whose inner MTU is @mtu (DF set and too big, for GSO any
+ * segment: ip_forward()'s rule), and the ICMP fragmentation-needed that
+ * tells its sender.
+ */
+bool vipfwd_ip4_too_big(const struct sk_buff *skb, unsigned int mtu);
+void vipfwd_ip4_frag_needed(struct sk_buff *skb, unsigned int mtu);
+
+/*
  * The @hash vipfwd_encap() wants for the packets of flow @t: the 5-tuple
  * hash for GUE (every packet of a connection, first or not, gets the same
  * UDP source port, whatever the frontend's hash mode), nothing for IPIP,
