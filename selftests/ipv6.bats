@@ -216,7 +216,7 @@ drop() { vj ".drops.$1" stats; }
 	vipctl_lb frontend set "$VIP6" tcp 8080 encap gue gue-port "$GUE6_PORT"
 	vipctl_lb frontend set "$VIP" tcp 8080 encap gue gue-port "$GUE6_PORT"
 	p=$(payload pg 150000)
-	for vip in "$VIP6" "$VIP"; do
+	for vip in "[$VIP6]" "$VIP"; do
 		for i in 1 2; do
 			tcp_echo cl "$vip" 8080 "$p" "$VF_DIR/eg$i" ||
 				vf_die "GUE connection $i to $vip failed"

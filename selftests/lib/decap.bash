@@ -179,20 +179,7 @@ dc_tcp_echo() {
 # each sent after the echo of the one before arrived (the server forks
 # per datagram, which can take seconds under TCG), echoes into OUT.
 dc_udp_echo() {
-	timeout 90 nsenter --net="/run/netns/$(ns_of "$1")" /usr/bin/python3 -c '
-import socket, sys
-vip, src, dst = sys.argv[1:4]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.settimeout(30)
-s.connect((vip, 7002))
-with open(src, "rb") as f, open(dst, "wb") as out:
-    while True:
-        chunk = f.read(1000)
-        if not chunk:
-            break
-        s.send(chunk)
-        out.write(s.recv(2048))
-' "$VIP" "$2" "$3"
+	udp_echo_wait "$1" "$VIP" 7002 "$2" "$3"
 }
 
 # dc_scapy_foreign N: N hand-made IPIP packets from sx, outer source

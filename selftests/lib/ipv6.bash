@@ -219,9 +219,7 @@ tcp_echo() {
 
 # udp_echo ROLE ADDR PORT IN OUT [SPORT]: one datagram, the echo into OUT.
 udp_echo() {
-	local bind=
-	[ -z "${6:-}" ] || bind=",sourceport=$6"
-	nsxt "$1" socat -t 6 -T 10 -b 4096 - "UDP:$2:$3$bind" <"$4" >"$5"
+	udp_echo_wait "$1" "$2" "$3" "$4" "$5" "${6:-}" 4096
 }
 
 # check_echo IN OUT: OUT is one name line, then IN byte for byte; prints

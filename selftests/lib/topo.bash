@@ -558,6 +558,33 @@ stat_frontend() {
 	vj ".frontends[] | select(.vip == \"$VIP\" and .proto == \"$1\" and .port == $2) | .$3" stats
 }
 
+# udp_echo_wait ROLE ADDR PORT IN OUT [SPORT] [CHUNK]: IN as datagrams of
+# CHUNK bytes (default 1000) from ROLE to ADDR:PORT (IPv4, or IPv6 with or
+# without brackets), each sent once the echo of the one before arrived
+# (30 s each: an echo server that forks per datagram can take seconds
+# under TCG, where a fixed wait like socat -t loses the answer), echoes
+# into OUT; from source port SPORT when given.
+udp_echo_wait() {
+	timeout 120 nsenter --net="/run/netns/$(ns_of "$1")" /usr/bin/python3 -c '
+import socket, sys
+addr, port, src, dst, sport, chunk = sys.argv[1:7]
+addr = addr.strip("[]")
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+s = socket.socket(fam, socket.SOCK_DGRAM)
+s.settimeout(30)
+if sport:
+    s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", int(sport)))
+s.connect((addr, int(port)))
+with open(src, "rb") as f, open(dst, "wb") as out:
+    while True:
+        data = f.read(int(chunk))
+        if not data:
+            break
+        s.send(data)
+        out.write(s.recv(65536))
+' "$2" "$3" "$4" "$5" "${6:-}" "${7:-1000}"
+}
+
 # fe_bytes_at_least PORT BYTES: frontend VIP tcp PORT counted BYTES (for
 # wait_until: a sender that exits may still have bytes in flight).
 fe_bytes_at_least() { [ "$(stat_frontend tcp "$1" bytes)" -ge "$2" ]; }
