@@ -403,7 +403,8 @@ static unsigned int vipfwd_hook4_nat_out(void *priv, struct sk_buff *skb,
  * whose chain of extension headers ends early (truncated, or "no next
  * header") has no known protocol or ports and is matched like a later
  * fragment: only against frontends for all ports, of TCP or UDP.
- * ICMPv6 (and so neighbour discovery) and every other protocol pass.
+ * ICMPv6 errors about a flow go to icmp.c (vipfwd_icmp6_in()); other
+ * ICMPv6 (so neighbour discovery) and every other protocol pass.
  */
 static enum vipfwd_parse vipfwd_parse6(struct sk_buff *skb,
 				       struct vipfwd_tuple *t, u8 *tcp_flags)
@@ -521,6 +522,10 @@ static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (state->hook == NF_INET_PRE_ROUTING && skb->pkt_type != PACKET_HOST)
 		return NF_ACCEPT;
+
+	/* ip6_rcv_core() pulled the IPv6 header. */
+	if (ipv6_hdr(skb)->nexthdr == IPPROTO_ICMPV6)
+		return vipfwd_icmp6_in(vn, skb, state);
 
 	switch (vipfwd_parse6(skb, &t, &tcp_flags)) {
 	case VIPFWD_PARSE_OK:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vipfwd ICMP errors about tracked flows (IPv4; an IPv6 variant adds
- * ICMPv6 functions with the same shape).
+ * vipfwd ICMP errors about tracked flows: IPv4 (encap and nat frontends)
+ * and, at the end, ICMPv6 (encap frontends).
  *
  * Which errors: destination unreachable (fragmentation needed included),
  * time exceeded and parameter problem, whose quoted packet is TCP or UDP
@@ -30,12 +30,16 @@
  * error is left alone) and recomputed over the whole message after.
  */
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/route.h>
 
@@ -253,4 +257,75 @@ unsigned int vipfwd_icmp4_reply(struct vipfwd_net *vn, struct sk_buff *skb)
 err_nomem:
 	vipfwd_drop(vn, VIPFWD_DROP_NOMEM);
 	return NF_DROP;
+}
+
+/*
+ * ICMPv6 errors toward the backend (PRE_ROUTING / LOCAL_OUT of IPv6, from
+ * vipfwd_hook6()): destination unreachable, packet too big, time exceeded
+ * and parameter problem, addressed to a VIP and quoting a reply VIP:port
+ * -> client of a tracked flow of an encap frontend, go to the flow's
+ * backend, encapsulated unchanged: a packet too big lowers the backend's
+ * path MTU toward the client. Read only where the ICMPv6 header follows
+ * the IPv6 header and the quoted packet's TCP/UDP header its IPv6 header
+ * (what routers send; anything else is left alone). NAT has no IPv6
+ * frontends (netlink.c refuses them).
+ */
+struct vipfwd_icmp6_err {
+	struct icmp6hdr	icmp;
+	struct ipv6hdr	q;		/* the quoted packet */
+	__be16		ports[2];
+};
+
+static bool vipfwd_icmp6_is_error(u8 type)
+{
+	return type == ICMPV6_DEST_UNREACH || type == ICMPV6_PKT_TOOBIG ||
+	       type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB;
+}
+
+unsigned int vipfwd_icmp6_in(struct vipfwd_net *vn, struct sk_buff *skb,
+			     const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct vipfwd_icmp6_err *e;
+	const struct vipfwd_frontend *fe;
+	struct vipfwd_icmp6_err _e;
+	struct vipfwd_backend *be;
+	struct vipfwd_tuple t;
+	unsigned int len;
+	__be16 be_port;
+
+	e = skb_header_pointer(skb, skb_network_offset(skb) + sizeof(*ip6h),
+			       sizeof(_e), &_e);
+	if (!e || !vipfwd_icmp6_is_error(e->icmp.icmp6_type) ||
+	    (e->q.nexthdr != IPPROTO_TCP && e->q.nexthdr != IPPROTO_UDP) ||
+	    !ipv6_addr_equal(&ip6h->daddr, &e->q.saddr))
+		return NF_ACCEPT;
+
+	/* The flow client -> VIP:port whose reply the error quotes. */
+	memset(&t, 0, sizeof(t));
+	t.family = AF_INET6;
+	t.proto = e->q.nexthdr;
+	t.saddr.ip6 = e->q.daddr;
+	t.daddr.ip6 = e->q.saddr;
+	t.sport = e->ports[1];
+	t.dport = e->ports[0];
+	fe = vipfwd_frontend_lookup_rcu(vn, &t);
+	if (!fe || fe->mode != VIPFWD_MODE_ENCAP)
+		return NF_ACCEPT;
+	be = vipfwd_flow_find(vn, fe, &t, &be_port);
+	if (!be)
+		return NF_ACCEPT;
+	/* A corrupt error is left alone (checked last: it costs a pass
+	 * over the message).
+	 */
+	if (!skb_csum_unnecessary(skb) &&
+	    nf_ip6_checksum(skb, state->hook, sizeof(*ip6h), IPPROTO_ICMPV6))
+		return NF_ACCEPT;
+
+	len = skb->len;
+	if (!vipfwd_encap(state->net, skb, fe, be, vipfwd_encap_hash(fe, &t))) {
+		vipfwd_count(vn, VIPFWD_CNT_ICMP_FORWARDED);
+		vipfwd_stats_add(be->stats, len);
+	}
+	return NF_STOLEN;
 }

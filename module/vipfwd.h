@@ -600,6 +600,8 @@ unsigned int vipfwd_nat4_reply(struct vipfwd_net *vn, struct sk_buff *skb);
 unsigned int vipfwd_icmp4_in(struct vipfwd_net *vn, struct sk_buff *skb,
 			     const struct nf_hook_state *state);
 unsigned int vipfwd_icmp4_reply(struct vipfwd_net *vn, struct sk_buff *skb);
+unsigned int vipfwd_icmp6_in(struct vipfwd_net *vn, struct sk_buff *skb,
+			     const struct nf_hook_state *state);
 
 /* encap6.c: outer IPv6 to @daddr (IPIP-like or GUE, per fe->encap; @hash
  * as for vipfwd_encap()), for encap.c's entry point; consumes skb,

@@ -198,6 +198,43 @@ drop() { vj ".drops.$1" stats; }
 	dmesg_clean_since
 }
 
+@test "ICMPv6 packet too big about a reply reaches the flow's backend, which lowers its path MTU" {
+	local p be role fw0 fw1 mtu
+	# A UDP flow from port 42100; the backend's echo socket answers from
+	# the VIP, so a router on the client's side could send packet too big
+	# about that reply to the VIP.
+	p=$(payload ptb 300)
+	udp_echo cl "[$VIP6]" 5353 "$p" "$VF_DIR/ptb.out" 42100 || vf_die "UDP echo failed"
+	cmp "$p" "$VF_DIR/ptb.out" || vf_die "UDP echo differs"
+	be=$(vj ".[] | select(.src == \"$CL6\" and .sport == 42100) | .backend" flows)
+	case $be in
+	"$(backend6 1)") role=b1 ;;
+	"$(backend6 2)") role=b2 ;;
+	*) vf_die "no flow for port 42100: '$be'" ;;
+	esac
+	fw0=$(vj .icmp_forwarded stats)
+	timeout 180 nsenter --net="/run/netns/$(ns_of cl)" /usr/bin/python3 -c '
+import socket, sys
+from scapy.layers.inet6 import IPv6, ICMPv6PacketTooBig
+from scapy.layers.inet import UDP
+from scapy.packet import Raw
+cl, vip = sys.argv[1:3]
+quoted = IPv6(src=vip, dst=cl, hlim=63) / UDP(sport=5353, dport=42100) / Raw(b"r" * 300)
+pkt = IPv6(src=cl, dst=vip) / ICMPv6PacketTooBig(mtu=1300) / quoted
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(bytes(pkt), (vip, 0))
+' "$CL6" "$VIP6" || vf_die "scapy could not send the packet too big"
+	wait_until 20 sh -c "[ \"\$($VIPCTL -n $(ns_of lb) -j stats | jq .icmp_forwarded)\" -gt $fw0 ]" ||
+		vf_die "icmp_forwarded did not grow"
+	fw1=$(vj .icmp_forwarded stats)
+	[ $((fw1 - fw0)) -eq 1 ] || vf_die "icmp_forwarded grew by $((fw1 - fw0))"
+	# Only a message that the backend matched to its socket (VIP:5353)
+	# lowers its route toward the client.
+	wait_until 20 sh -c "ip -n $(ns_of "$role") -6 route get $CL6 from $VIP6 | grep -q 'mtu 1300'" ||
+		vf_die "$role did not learn mtu 1300: $(ip -n "$(ns_of "$role")" -6 route get "$CL6" from "$VIP6")"
+	dmesg_clean_since
+}
+
 @test "IPv4 VIP to IPv6 backends: IPv4-in-IPv6, TCP echo byte for byte" {
 	local p i name
 	nsx lb nft reset counters >/dev/null
