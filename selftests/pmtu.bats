@@ -106,13 +106,16 @@ lb_pool() {
 all_links_mtu() {
 	local ns name mtu bad=0
 	while read -r ns; do
-		# "2: eth0@if3: <...> mtu 1500 qdisc ..." (one line per link)
+		# "2: eth0@if3: <...> mtu 1500 qdisc ..." (one line per link).
+		# Links that are up: the fallback devices of tunnel modules
+		# other suites loaded (tunl0, ip6tnl0, sit0, ...) exist, down,
+		# in every namespace.
 		while read -r name mtu; do
 			[ "$name" = lo ] || [ "$name" = tunl0 ] || [ "$mtu" -eq "$1" ] || {
 				echo "$ns $name: mtu $mtu" >&2
 				bad=1
 			}
-		done < <(ip -n "$ns" -o link show | sed -E 's/^[0-9]+: ([^:@]+)[^ ]* .* mtu ([0-9]+) .*/\1 \2/')
+		done < <(ip -n "$ns" -o link show up | sed -E 's/^[0-9]+: ([^:@]+)[^ ]* .* mtu ([0-9]+) .*/\1 \2/')
 	done <"$VF_DIR/netns"
 	return "$bad"
 }
