@@ -282,6 +282,28 @@ static void vipfwd_send_unreach6(struct sk_buff *skb)
 }
 
 /*
+ * The frontend a packet we could not parse was meant for, to count its
+ * drop. Without a protocol (IPv6 extension headers that ended early) only
+ * a frontend for all ports of TCP, UDP or any protocol can have been
+ * meant; IPv4 always has one.
+ */
+static const struct vipfwd_frontend *
+vipfwd_lookup_unparsed(struct vipfwd_net *vn, struct vipfwd_tuple *t)
+{
+	const struct vipfwd_frontend *fe;
+
+	if (t->proto)
+		return vipfwd_frontend_lookup_rcu(vn, t);
+	t->proto = IPPROTO_TCP;
+	fe = vipfwd_frontend_lookup_rcu(vn, t);
+	if (!fe) {
+		t->proto = IPPROTO_UDP;
+		fe = vipfwd_frontend_lookup_rcu(vn, t);
+	}
+	return fe;
+}
+
+/*
  * A parsed TCP/UDP packet of either family: find its frontend, let the
  * flow table decide (vipfwd_flow_decide()), then reject, translate (NAT,
  * IPv4 only: netlink.c refuses it for IPv6 VIPs) or encapsulate.
@@ -336,11 +358,43 @@ static unsigned int vipfwd_handle(struct vipfwd_net *vn, struct sk_buff *skb,
 	return NF_STOLEN;
 }
 
+/*
+ * What the parser said, for either family: a packet to handle, one that
+ * is not ours, or one refused (counted when it was meant for a frontend,
+ * passed untouched otherwise).
+ */
+static unsigned int vipfwd_after_parse(struct vipfwd_net *vn,
+				       struct sk_buff *skb,
+				       const struct nf_hook_state *state,
+				       enum vipfwd_parse parsed,
+				       struct vipfwd_tuple *t, u8 tcp_flags)
+{
+	enum vipfwd_drop_reason reason;
+
+	switch (parsed) {
+	case VIPFWD_PARSE_OK:
+		return vipfwd_handle(vn, skb, state, t, tcp_flags);
+	case VIPFWD_PARSE_IGNORE:
+		return NF_ACCEPT;
+	case VIPFWD_PARSE_FRAGMENT:
+		reason = VIPFWD_DROP_FRAGMENT;
+		break;
+	case VIPFWD_PARSE_MALFORMED:
+	default:
+		reason = VIPFWD_DROP_MALFORMED;
+		break;
+	}
+	if (!vipfwd_lookup_unparsed(vn, t))
+		return NF_ACCEPT;
+	vipfwd_drop(vn, reason);
+	return NF_DROP;
+}
+
 static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vipfwd_net *vn = vipfwd_net(state->net);
-	enum vipfwd_drop_reason reason;
+	enum vipfwd_parse parsed;
 	struct vipfwd_tuple t;
 	u8 tcp_flags = 0;
 
@@ -355,29 +409,8 @@ static unsigned int vipfwd_hook4(void *priv, struct sk_buff *skb,
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		return vipfwd_icmp4_in(vn, skb, state);
 
-	switch (vipfwd_parse4(skb, &t, &tcp_flags)) {
-	case VIPFWD_PARSE_OK:
-		break;
-	case VIPFWD_PARSE_IGNORE:
-		return NF_ACCEPT;
-	case VIPFWD_PARSE_FRAGMENT:
-		if (!vipfwd_frontend_lookup_rcu(vn, &t))
-			return NF_ACCEPT;
-		reason = VIPFWD_DROP_FRAGMENT;
-		goto drop;
-	case VIPFWD_PARSE_MALFORMED:
-	default:
-		if (!vipfwd_frontend_lookup_rcu(vn, &t))
-			return NF_ACCEPT;
-		reason = VIPFWD_DROP_MALFORMED;
-		goto drop;
-	}
-
-	return vipfwd_handle(vn, skb, state, &t, tcp_flags);
-
-drop:
-	vipfwd_drop(vn, reason);
-	return NF_DROP;
+	parsed = vipfwd_parse4(skb, &t, &tcp_flags);
+	return vipfwd_after_parse(vn, skb, state, parsed, &t, tcp_flags);
 }
 
 /*
@@ -489,32 +522,11 @@ static enum vipfwd_parse vipfwd_parse6(struct sk_buff *skb,
 	return VIPFWD_PARSE_OK;
 }
 
-/*
- * The frontend a packet we could not parse was meant for. Without a
- * protocol (the extension headers ended early) only a frontend for all
- * ports of TCP, UDP or any protocol can have been meant.
- */
-static const struct vipfwd_frontend *
-vipfwd_lookup6_unparsed(struct vipfwd_net *vn, struct vipfwd_tuple *t)
-{
-	const struct vipfwd_frontend *fe;
-
-	if (t->proto)
-		return vipfwd_frontend_lookup_rcu(vn, t);
-	t->proto = IPPROTO_TCP;
-	fe = vipfwd_frontend_lookup_rcu(vn, t);
-	if (!fe) {
-		t->proto = IPPROTO_UDP;
-		fe = vipfwd_frontend_lookup_rcu(vn, t);
-	}
-	return fe;
-}
-
 static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct vipfwd_net *vn = vipfwd_net(state->net);
-	enum vipfwd_drop_reason reason;
+	enum vipfwd_parse parsed;
 	struct vipfwd_tuple t;
 	u8 tcp_flags = 0;
 
@@ -527,29 +539,8 @@ static unsigned int vipfwd_hook6(void *priv, struct sk_buff *skb,
 	if (ipv6_hdr(skb)->nexthdr == IPPROTO_ICMPV6)
 		return vipfwd_icmp6_in(vn, skb, state);
 
-	switch (vipfwd_parse6(skb, &t, &tcp_flags)) {
-	case VIPFWD_PARSE_OK:
-		break;
-	case VIPFWD_PARSE_IGNORE:
-		return NF_ACCEPT;
-	case VIPFWD_PARSE_FRAGMENT:
-		if (!vipfwd_lookup6_unparsed(vn, &t))
-			return NF_ACCEPT;
-		reason = VIPFWD_DROP_FRAGMENT;
-		goto drop;
-	case VIPFWD_PARSE_MALFORMED:
-	default:
-		if (!vipfwd_lookup6_unparsed(vn, &t))
-			return NF_ACCEPT;
-		reason = VIPFWD_DROP_MALFORMED;
-		goto drop;
-	}
-
-	return vipfwd_handle(vn, skb, state, &t, tcp_flags);
-
-drop:
-	vipfwd_drop(vn, reason);
-	return NF_DROP;
+	parsed = vipfwd_parse6(skb, &t, &tcp_flags);
+	return vipfwd_after_parse(vn, skb, state, parsed, &t, tcp_flags);
 }
 
 /* Just before conntrack: what vipfwd takes, conntrack never sees. The
