@@ -86,6 +86,28 @@ void vipfwd_ip4_frag_needed(struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
+ * Before the outer headers go on, for either outer family: declare the
+ * tunnel to GSO and the offloads (@gso_type; the inner headers are what
+ * they segment and checksum), then drop what belonged to the packet's
+ * old life. A received packet's timestamp is not a delivery time (our own
+ * keeps its socket's); the route to the VIP (LOCAL_OUT), any conntrack
+ * reference and extensions go.
+ */
+int vipfwd_encap_prepare(struct sk_buff *skb, int gso_type, u8 inner_ipproto)
+{
+	int err = iptunnel_handle_offloads(skb, gso_type);
+
+	if (err)
+		return err;
+	skb_set_inner_ipproto(skb, inner_ipproto);
+	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
+	if (skb->dev)
+		skb_clear_tstamp(skb);
+	skb_scrub_packet(skb, false);
+	return 0;
+}
+
+/*
  * Push the outer header onto one packet (no super-packet above 64 KiB, no
  * GSO tunnel inside) and send it. Consumes @skb and the reference on @rt.
  */
@@ -112,19 +134,9 @@ static int vipfwd_xmit4(struct net *net, struct sk_buff *skb,
 	 * hands the rest to the IP-in-IPv4 segmentation (SKB_GSO_IPXIP4 for
 	 * its check), as for fou on tunl0. No _CSUM: the UDP checksum is 0.
 	 */
-	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP4 |
-				     (gue ? SKB_GSO_UDP_TUNNEL : 0)))
+	if (vipfwd_encap_prepare(skb, SKB_GSO_IPXIP4 |
+				 (gue ? SKB_GSO_UDP_TUNNEL : 0), IPPROTO_IPIP))
 		goto err_nomem;
-	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
-	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
-
-	/* A received packet's timestamp is not a delivery time; our own
-	 * keeps its socket's. The route to the VIP (LOCAL_OUT), any
-	 * conntrack reference and extensions go.
-	 */
-	if (skb->dev)
-		skb_clear_tstamp(skb);
-	skb_scrub_packet(skb, false);
 
 	if (gue)
 		vipfwd_gue_push(skb, IPPROTO_IPIP, tnl->sport, tnl->dport);

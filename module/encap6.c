@@ -124,18 +124,8 @@ static int vipfwd6_xmit(struct net *net, struct sk_buff *skb,
 					 ip_hdr(skb)->ihl * 4);
 	}
 
-	/* Inner headers are what GSO segments and offloads checksum. */
-	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP6))
+	if (vipfwd_encap_prepare(skb, SKB_GSO_IPXIP6, ipproto))
 		goto err_nomem;
-	skb_set_inner_ipproto(skb, ipproto);
-	skb_set_inner_mac_header(skb, skb_inner_network_offset(skb));
-
-	/* As encap.c: a received packet's timestamp is no delivery time;
-	 * the route to the VIP, conntrack and extensions go.
-	 */
-	if (skb->dev)
-		skb_clear_tstamp(skb);
-	skb_scrub_packet(skb, false);
 
 	if (tnl->gue)
 		vipfwd_gue_push(skb, ipproto, tnl->sport, tnl->dport);

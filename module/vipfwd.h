@@ -547,6 +547,8 @@ int vipfwd_encap(struct net *net, struct sk_buff *skb,
  */
 bool vipfwd_ip4_too_big(const struct sk_buff *skb, unsigned int mtu);
 void vipfwd_ip4_frag_needed(struct sk_buff *skb, unsigned int mtu);
+/* encap.c: GSO type and scrubbing before any outer header (encap6.c too) */
+int vipfwd_encap_prepare(struct sk_buff *skb, int gso_type, u8 inner_ipproto);
 
 /*
  * The @hash vipfwd_encap() wants for the packets of flow @t: the 5-tuple
