@@ -279,22 +279,6 @@ gue_counters_ok() {
 # file_size_is_over FILE BYTES
 file_size_is_over() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ]; }
 
-# iperf_bps ROLE ADDR NAME: one iperf3 run of $IPERF_BYTES to ADDR:5201;
-# prints the receiver's bits per second.
-iperf_bps() {
-	local j=$VF_DIR/iperf-$3.json
-	timeout 180 nsenter --net="/run/netns/$(ns_of "$1")" \
-		iperf3 -c "$2" -n "$IPERF_BYTES" -J >"$j" || {
-		vf_die "iperf3 to $2 ($3) failed: $(jq -r '.error // empty' "$j" 2>/dev/null)"
-		return 1
-	}
-	[ "$(jq '.end.sum_sent.bytes' "$j")" -eq "$IPERF_BYTES" ] || {
-		vf_die "iperf3 $3 sent $(jq '.end.sum_sent.bytes' "$j") bytes"
-		return 1
-	}
-	jq '.end.sum_received.bits_per_second | floor' "$j"
-}
-
 @test "GSO: TCP bulk with TSO through GUE, byte-identical; iperf3 ratio to the direct path" {
 	lb_pool tcp 1433
 	lb_pool tcp 5201
@@ -363,14 +347,6 @@ iperf_bps() {
 	gue_counters_ok
 	[ "$(cnt lb netdev big_in)" -gt 0 ] || vf_die "lb received no GRO packet: the test proves nothing"
 	[ "$(( $(vj .drops.nomem stats) - NOMEM0 ))" -eq 0 ] || vf_die "nomem drops"
-}
-
-# route_mtu ROLE ADDR: the path MTU ROLE's route cache holds for ADDR.
-route_mtu() {
-	local re='[[:space:]]mtu ([0-9]+)' out
-	out=$(nsx "$1" ip route get "$2")
-	echo "$1: ip route get $2: $out" >&2
-	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 
 @test "PMTU, links at 1500: 1 MB of TCP through GUE arrives; the client and lb itself learned 1468" {

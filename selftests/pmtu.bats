@@ -120,15 +120,6 @@ all_links_mtu() {
 	return "$bad"
 }
 
-# route_mtu ROLE ADDR: the path MTU ROLE's route cache holds for ADDR
-# (`ip route get`: "... cache expires 598sec mtu 1480"), or nothing.
-route_mtu() {
-	local re='[[:space:]]mtu ([0-9]+)' out
-	out=$(nsx "$1" ip route get "$2")
-	echo "$1: ip route get $2: $out" >&2
-	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
-}
-
 @test "PMTU, links at 1500: 1 MB of TCP through the VIP arrives; the client learned 1480; too_big counted" {
 	lb_pool tcp 1433
 	all_links_mtu 1500 || vf_die "a link is not at MTU 1500"
@@ -225,25 +216,6 @@ offloads() {
 # offload_is ROLE DEV FEATURE on|off
 offload_is() {
 	nsx "$1" ethtool -k "$2" | grep -q "^$3: $4"
-}
-
-# iperf_bps ROLE ADDR NAME: one iperf3 run of $IPERF_BYTES to ADDR:5201;
-# prints the receiver's bits per second. The run must end cleanly and
-# send exactly $IPERF_BYTES.
-iperf_bps() {
-	local j=$VF_DIR/iperf-$3.json
-	timeout 180 nsenter --net="/run/netns/$(ns_of "$1")" \
-		iperf3 -c "$2" -n "$IPERF_BYTES" -J >"$j" ||
-		vf_die "iperf3 to $2 ($3) failed: $(jq -r '.error // empty' "$j" 2>/dev/null)"
-	jq -e '.error == null' "$j" >/dev/null || vf_die "iperf3 $3: $(jq -r .error "$j")"
-	[ "$(jq '.end.sum_sent.bytes' "$j")" -eq "$IPERF_BYTES" ] ||
-		vf_die "iperf3 $3 sent $(jq '.end.sum_sent.bytes' "$j") bytes"
-	# Through the VIP or not, the receiver saw the bulk of it.
-	jq -e '.end.sum_received.bytes > 0 and .end.sum_received.bits_per_second > 0' "$j" >/dev/null || {
-		vf_die "iperf3 $3: nothing received: $(jq -c .end "$j")"
-		return 1
-	}
-	jq '.end.sum_received.bits_per_second | floor' "$j"
 }
 
 # median N...: the middle one (the upper middle of an even count).

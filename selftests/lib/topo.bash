@@ -558,6 +558,41 @@ stat_frontend() {
 	vj ".frontends[] | select(.vip == \"$VIP\" and .proto == \"$1\" and .port == $2) | .$3" stats
 }
 
+# iperf_bps ROLE ADDR NAME: one iperf3 run of $IPERF_BYTES to ADDR:5201;
+# prints the receiver's bits per second. The run must end cleanly and
+# send exactly $IPERF_BYTES.
+iperf_bps() {
+	local j=$VF_DIR/iperf-$3.json
+	timeout 180 nsenter --net="/run/netns/$(ns_of "$1")" \
+		iperf3 -c "$2" -n "$IPERF_BYTES" -J >"$j" || {
+		vf_die "iperf3 to $2 ($3) failed: $(jq -r '.error // empty' "$j" 2>/dev/null)"
+		return 1
+	}
+	jq -e '.error == null' "$j" >/dev/null || {
+		vf_die "iperf3 $3: $(jq -r .error "$j")"
+		return 1
+	}
+	[ "$(jq '.end.sum_sent.bytes' "$j")" -eq "$IPERF_BYTES" ] || {
+		vf_die "iperf3 $3 sent $(jq '.end.sum_sent.bytes' "$j") bytes"
+		return 1
+	}
+	# Through the VIP or not, the receiver saw the bulk of it.
+	jq -e '.end.sum_received.bytes > 0 and .end.sum_received.bits_per_second > 0' "$j" >/dev/null || {
+		vf_die "iperf3 $3: nothing received: $(jq -c .end "$j")"
+		return 1
+	}
+	jq '.end.sum_received.bits_per_second | floor' "$j"
+}
+
+# route_mtu ROLE ADDR: the path MTU ROLE's route cache holds for ADDR
+# (`ip route get`: "... cache expires 598sec mtu 1480"), or nothing.
+route_mtu() {
+	local re='[[:space:]]mtu ([0-9]+)' out
+	out=$(nsx "$1" ip route get "$2")
+	echo "$1: ip route get $2: $out" >&2
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+}
+
 # udp_echo_wait ROLE ADDR PORT IN OUT [SPORT] [CHUNK]: IN as datagrams of
 # CHUNK bytes (default 1000) from ROLE to ADDR:PORT (IPv4, or IPv6 with or
 # without brackets), each sent once the echo of the one before arrived
