@@ -268,9 +268,15 @@ gue_counters_ok() {
 	[ "$(cnt b1 netdev ipip_in)" -gt 0 ] || vf_die "no IPIP after the switch back"
 	[ "$(cnt b1 inet gue_in)" -eq 0 ] || vf_die "GUE after the switch back"
 
-	# The client ends the stream: its FIN reaches b1 over GUE.
+	# The client ends the stream: the rest of its send queue and its FIN
+	# reach b1 over IPIP.
 	stop_pid "$flood_pid"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of the stream"
+	wait_sink_end "$SINK_PID" "$out" "$VF_T" || {
+		nsx cl ss -tin "dst $VIP" >&2
+		nsx b1 ss -tin "src $VIP" >&2
+		cat "$VF_DIR/sink-b1-1433.log" >&2
+		vf_die "the sink did not see the end of the stream ($(stat -c %s "$out") bytes)"
+	}
 	s3=$(stat -c %s "$out")
 	[ "$(tr -d ' ' <"$out" | wc -c)" -eq 0 ] || vf_die "the stream arrived changed"
 	echo "stream: $s1 bytes at the switch, $s3 at the end"
