@@ -198,12 +198,16 @@ topo6_up() {
 # answer starting with the backend's name on a line of its own; UDP echo on
 # the IPv6 VIP's UDP-PORT.
 echo_server() {
-	bg "$1" "echo-$1-$2" socat "TCP6-LISTEN:$2,ipv6only=0,reuseaddr,fork" \
+	# -t 30: after the client's FIN socat waits for cat to write the rest
+	# (its default, 0.5 s, can cut the echo short on a loaded TCG host);
+	# cat's exit ends the wait at once.
+	bg "$1" "echo-$1-$2" socat -t 30 "TCP6-LISTEN:$2,ipv6only=0,reuseaddr,fork" \
 		"SYSTEM:echo $1; exec cat"
 	wait_listen "$1" tcp "*:$2"
-	# Bound to the VIP: the answer must come from it.
-	bg "$1" "uecho-$1-$3" socat "UDP6-RECVFROM:$3,bind=[$VIP6],reuseaddr,fork" \
-		"SYSTEM:exec cat"
+	# Bound to the VIP: the answer must come from it. PIPE echoes in
+	# socat itself: a shell and cat per datagram can take longer than
+	# socat's 0.5 s after the datagram under load, and lose the answer.
+	bg "$1" "uecho-$1-$3" socat "UDP6-RECVFROM:$3,bind=[$VIP6],reuseaddr,fork" PIPE
 	wait_listen "$1" udp "[$VIP6]:$3"
 }
 
