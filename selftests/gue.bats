@@ -176,8 +176,9 @@ gue_counters_ok() {
 	lb_pool udp 7
 	local p out
 	# cat per connection: it ends, and the server closes, only after it
-	# has written back everything the client sent.
-	bg b1 techo socat "TCP-LISTEN:7,bind=$VIP,reuseaddr,fork" EXEC:cat
+	# has written back everything the client sent (-t 30: socat's default
+	# 0.5 s wait for that after the client's FIN is short under load).
+	bg b1 techo socat -t 30 "TCP-LISTEN:7,bind=$VIP,reuseaddr,fork" EXEC:cat
 	wait_listen b1 tcp "$VIP:7"
 	bg b1 uecho socat "UDP-RECVFROM:7,bind=$VIP,reuseaddr,fork" PIPE
 	wait_listen b1 udp "$VIP:7"

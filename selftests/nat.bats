@@ -29,7 +29,7 @@ setup_file() {
 	vipctl_lb frontend add "$VIP2" udp 80 pool p1
 	local i
 	for i in 1 2; do
-		bg "b$i" "tcpecho-b$i" socat -d -d TCP-LISTEN:3389,reuseaddr,fork EXEC:cat
+		bg "b$i" "tcpecho-b$i" socat -d -d -t 30 TCP-LISTEN:3389,reuseaddr,fork EXEC:cat
 		bg "b$i" "udpecho-b$i" /usr/bin/python3 "$NAT_TOOL" udpecho 3389
 		bg "b$i" "udp80-b$i" /usr/bin/python3 "$NAT_TOOL" udpecho 80
 	done
