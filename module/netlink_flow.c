@@ -82,6 +82,7 @@ static const struct nla_policy vipfwd_explain_policy[VIPFWD_EXPLAIN_A_MAX + 1] =
 	[VIPFWD_EXPLAIN_A_TABLE_INDEX] = VIPFWD_REPLY_ONLY("the table entry"),
 	[VIPFWD_EXPLAIN_A_TABLE_SIZE] = VIPFWD_REPLY_ONLY("the table size"),
 	[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS] = VIPFWD_REPLY_ONLY("the idle time"),
+	[VIPFWD_EXPLAIN_A_BACKEND_PORT] = VIPFWD_REPLY_ONLY("the backend port"),
 };
 
 static struct netlink_range_validation vipfwd_flow_limit_range = {
@@ -360,7 +361,7 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 				  const struct vipfwd_frontend *fe,
 				  const struct vipfwd_decision *d)
 {
-	char be[48];	/* INET6_ADDRSTRLEN */
+	char be[56];	/* "[" INET6_ADDRSTRLEN "]:65535" */
 
 	if (!fe) {
 		snprintf(buf, len,
@@ -376,8 +377,15 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 		return;
 	}
 	/* Either family, formatted once for the messages below. */
-	if (d->be->family == AF_INET6)
+	/* NAT: with the port the backend receives on (not the VIP's). */
+	if (d->be_port && d->be->family == AF_INET6)
+		snprintf(be, sizeof(be), "[%pI6c]:%u", &d->be->addr.ip6,
+			 ntohs(d->be_port));
+	else if (d->be->family == AF_INET6)
 		snprintf(be, sizeof(be), "%pI6c", &d->be->addr.ip6);
+	else if (d->be_port)
+		snprintf(be, sizeof(be), "%pI4:%u", &d->be->addr.ip,
+			 ntohs(d->be_port));
 	else
 		snprintf(be, sizeof(be), "%pI4", &d->be->addr.ip);
 	switch (d->why) {
@@ -445,6 +453,9 @@ static int vipfwd_explain_fill(struct sk_buff *msg,
 	    vipfwd_put_addr(msg, VIPFWD_EXPLAIN_A_BACKEND4,
 			    VIPFWD_EXPLAIN_A_BACKEND6, d->be->family,
 			    &d->be->addr))
+		goto err_cancel;
+	if (d->be && d->be_port &&
+	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_BACKEND_PORT, ntohs(d->be_port)))
 		goto err_cancel;
 	/* The table entry that picked the backend; an existing flow's
 	 * backend was picked long ago, by a table that may be gone.

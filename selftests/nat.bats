@@ -63,7 +63,7 @@ flow_backend() {
 }
 
 @test "nat: TCP and UDP echo byte for byte, backend sees the client and port 3389, replies translated, no conntrack" {
-	local p out ct0 ct1 got
+	local p out ct0 ct1 got be
 	p=$(payload p 65536)
 	out=$VF_DIR/echo
 	ct0=$(nat_ct_count) || vf_die "no conntrack in lb (nf_conntrack not loaded?)"
@@ -108,6 +108,14 @@ flow_backend() {
 		vf_die "the UDP flow is not listed with backend port 3389"
 	vipctl_lb flows | grep -E "backend 10\.10\.20\.[34]:3389" ||
 		vf_die "vipctl flows does not show backend:3389"
+	# explain names the backend's port too: for that flow, and for a new one.
+	be=$(flow_backend udp 40100)
+	[ "$(vj '"\(.backend) \(.backend_port) \(.why)"' explain udp "$CL_ADDR" 40100 "$NAT_VIP" 35000)" = "$be flow" ] ||
+		vf_die "explain of the UDP flow does not name $be"
+	vipctl_lb explain udp "$CL_ADDR" 40100 "$NAT_VIP" 35000 | grep -F "backend ${be/ /:}" ||
+		vf_die "vipctl explain does not print backend ${be/ /:}"
+	vj '.backend_port' explain tcp "$CL_ADDR" 1 "$NAT_VIP" 35000 | grep -x 3389 ||
+		vf_die "explain of a new NAT flow has no backend port 3389"
 	[ "$(vj '.frontends[] | select(.vip == "192.168.1.111" and .proto == "udp" and .port == 35000) | .bytes' stats)" -ge 65536 ] ||
 		vf_die "the UDP frontend counted less than the payload"
 	vipctl_lb show | grep -E "mode nat.*backend-port 3389" || vf_die "vipctl show lacks mode nat backend-port 3389"

@@ -499,8 +499,9 @@ int human_explain(FILE *f, const struct vip_explain *x)
 	char be[VIP_ADDRSTRLEN + 16];
 
 	if (x->backend.family) {
+		/* mode nat: the port the backend receives on, as flows shows */
 		snprintf(be, sizeof(be), "backend %s",
-			 vip_addr_str(&x->backend, a));
+			 endpoint(&x->backend, x->backend_port, a, sizeof(a)));
 		verdict = be;
 	} else if (!x->fe_vip.family) {
 		verdict = "no frontend";

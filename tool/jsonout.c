@@ -471,6 +471,7 @@ void json_explain(FILE *f, const struct vip_explain *x)
 		     x->fe_proto, H(FRONTEND_PORT), x->fe_port, true);
 	k_str(&j, "pool", H(POOL), x->pool, true);
 	k_addr(&j, "backend", &x->backend, true, false);
+	k_u64(&j, "backend_port", H(BACKEND_PORT), x->backend_port, true);
 	k_word(&j, "why", H(WHY), vip_why_names, x->why, true);
 	k_str(&j, "reason", H(REASON), x->reason, true);
 	k_u64(&j, "tier", H(TIER), x->tier, true);

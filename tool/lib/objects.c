@@ -315,6 +315,8 @@ int vip_explain_put(struct nl_msg *msg, const struct vip_explain *x)
 	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_TABLE_SIZE, x->table_size));
 	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_FLOW_IDLE_MS),
 	    nla_put_u32(msg, VIPFWD_EXPLAIN_A_FLOW_IDLE_MS, x->flow_idle_ms));
+	PUT(VIP_HAS(x, VIPFWD_EXPLAIN_A_BACKEND_PORT),
+	    nla_put_u16(msg, VIPFWD_EXPLAIN_A_BACKEND_PORT, x->backend_port));
 	return nla_nest_end(msg, nest);
 out:
 	nla_nest_cancel(msg, nest);
@@ -671,6 +673,7 @@ int vip_explain_parse(struct nlattr *nest, struct vip_explain *x)
 		[VIPFWD_EXPLAIN_A_TABLE_INDEX] = { .type = NLA_U32 },
 		[VIPFWD_EXPLAIN_A_TABLE_SIZE] = { .type = NLA_U32 },
 		[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS] = { .type = NLA_U32 },
+		[VIPFWD_EXPLAIN_A_BACKEND_PORT] = { .type = NLA_U16 },
 	};
 	struct nlattr *tb[VIPFWD_EXPLAIN_A_MAX + 1];
 	int err;
@@ -718,6 +721,9 @@ int vip_explain_parse(struct nlattr *nest, struct vip_explain *x)
 	if (tb[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS])
 		x->flow_idle_ms =
 			nla_get_u32(tb[VIPFWD_EXPLAIN_A_FLOW_IDLE_MS]);
+	if (tb[VIPFWD_EXPLAIN_A_BACKEND_PORT])
+		x->backend_port =
+			nla_get_u16(tb[VIPFWD_EXPLAIN_A_BACKEND_PORT]);
 	return 0;
 }
 

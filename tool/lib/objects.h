@@ -118,6 +118,7 @@ struct vip_explain {
 	uint32_t table_index;
 	uint32_t table_size;
 	uint32_t flow_idle_ms;
+	uint16_t backend_port;	/* mode nat only */
 	/* Not from the kernel: vipctl found dst in the VIP guard's set, so
 	 * a packet that "passes untouched" is dropped by nftables instead.
 	 */

@@ -631,7 +631,7 @@ static void explain_output(void)
 	       "human explain: new flow, tier and table entry");
 	is_out(CAPTURE(json_explain(f, &x)),
 	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.2.100\",\"dport\":1433,"
-	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.11\","
+	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.11\",\"backend_port\":null,"
 	       "\"why\":\"new_flow\",\"reason\":\"new flow: Maglev table entry 4242 of 65537 (tier 0) picks backend 10.0.2.11\","
 	       "\"tier\":0,\"hash\":3735928559,\"table_index\":4242,\"table_size\":65537,\"flow_idle\":null,\"guard_drop\":false}\n",
 	       "json explain: new flow");
@@ -651,10 +651,30 @@ static void explain_output(void)
 	       "human explain: existing flow");
 	is_out(CAPTURE(json_explain(f, &x)),
 	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.2.100\",\"dport\":1433,"
-	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.12\","
+	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.0.2.12\",\"backend_port\":null,"
 	       "\"why\":\"flow\",\"reason\":\"existing flow pins backend 10.0.2.12 (idle 0.500 s)\","
 	       "\"tier\":null,\"hash\":3735928559,\"table_index\":null,\"table_size\":null,\"flow_idle\":0.5,\"guard_drop\":false}\n",
 	       "json explain: existing flow");
+
+	/* mode nat: the port the backend receives on */
+	explain_question(&x, "10.0.1.2", 40000, "192.168.1.111", 35000);
+	explain_frontend(&x, VIPFWD_WHY_NEW_FLOW,
+			 "new flow: Maglev table entry 7 of 251 (tier 0) picks backend 10.10.20.3:3389");
+	vip_addr_parse("10.10.20.3", &x.backend);
+	VIP_SET(&x, VIPFWD_EXPLAIN_A_BACKEND4);
+	x.backend_port = 3389;
+	VIP_SET(&x, VIPFWD_EXPLAIN_A_BACKEND_PORT);
+	is_out(CAPTURE(human_explain(f, &x)),
+	       "tcp 10.0.1.2:40000 -> 192.168.1.111:35000: backend 10.10.20.3:3389\n"
+	       "  new flow: Maglev table entry 7 of 251 (tier 0) picks backend 10.10.20.3:3389\n"
+	       "  frontend 192.168.2.100 tcp 1433  pool p1  hash 0xdeadbeef\n",
+	       "human explain: nat, backend with its port");
+	is_out(CAPTURE(json_explain(f, &x)),
+	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.1.111\",\"dport\":35000,"
+	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.10.20.3\",\"backend_port\":3389,"
+	       "\"why\":\"new_flow\",\"reason\":\"new flow: Maglev table entry 7 of 251 (tier 0) picks backend 10.10.20.3:3389\","
+	       "\"tier\":null,\"hash\":3735928559,\"table_index\":null,\"table_size\":null,\"flow_idle\":null,\"guard_drop\":false}\n",
+	       "json explain: nat, backend_port");
 
 	/* no backend */
 	explain_question(&x, "10.0.1.2", 40000, "192.168.2.100", 1433);
@@ -679,7 +699,7 @@ static void explain_output(void)
 	       "human explain: no frontend");
 	is_out(CAPTURE(json_explain(f, &x)),
 	       "{\"proto\":\"udp\",\"src\":\"10.0.1.2\",\"sport\":1,\"dst\":\"192.168.9.9\",\"dport\":80,"
-	       "\"frontend\":null,\"pool\":null,\"backend\":null,\"why\":\"no_frontend\","
+	       "\"frontend\":null,\"pool\":null,\"backend\":null,\"backend_port\":null,\"why\":\"no_frontend\","
 	       "\"reason\":\"no frontend matches: the packet passes untouched\","
 	       "\"tier\":null,\"hash\":null,\"table_index\":null,\"table_size\":null,\"flow_idle\":null,\"guard_drop\":false}\n",
 	       "json explain: no frontend");

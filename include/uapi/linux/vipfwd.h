@@ -342,6 +342,7 @@ enum vipfwd_explain_attr {
 	VIPFWD_EXPLAIN_A_TABLE_INDEX,	/* u32, Maglev table entry */
 	VIPFWD_EXPLAIN_A_TABLE_SIZE,	/* u32 */
 	VIPFWD_EXPLAIN_A_FLOW_IDLE_MS,	/* u32, existing flow only */
+	VIPFWD_EXPLAIN_A_BACKEND_PORT,	/* u16, mode nat: the backend's port */
 
 	__VIPFWD_EXPLAIN_A_MAX,
 	VIPFWD_EXPLAIN_A_MAX = __VIPFWD_EXPLAIN_A_MAX - 1
