@@ -124,24 +124,17 @@ ct_count() { nsx lb cat /proc/sys/net/netfilter/nf_conntrack_count; }
 	vipctl_lb backend add p1 "$(backend_addr 1)"
 	vipctl_lb frontend add "$VIP" tcp 1433 pool p1
 	vipctl_lb frontend add "$VIP" udp 5353 pool p1
-	local before p out uout
+	local before uout
 	before=$(ct_count)
 	echo "conntrack entries in lb before: $before"
 
-	p=$(payload p 65536)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "TCP through the VIP did not finish"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "TCP payload differs"
+	tcp_through_vip cl 65536
 	uout=$VF_DIR/udp
 	udp_sink b1 5353 "$uout"
 	send_udp_from cl 40000 5353 hello
 	wait_until 10 grep_file hello "$uout" || vf_die "UDP through the VIP did not arrive"
 	# lb's own connection to the VIP (LOCAL_OUT) too.
-	tcp_sink b1 1433 "$out"
-	tcp_send lb "$p" "$VIP" 1433
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "lb's TCP through the VIP did not finish"
+	tcp_through_vip lb 65536
 
 	[ "$(ct_count)" -eq "$before" ] ||
 		vf_die "conntrack count $before -> $(ct_count) after VIP traffic: $(nsx lb conntrack -L 2>&1)"

@@ -30,16 +30,7 @@ lb_pool() {
 @test "256 KiB over TCP reach the backend byte-identical on a VIP-bound socket, replies bypass lb" {
 	topo_up 1
 	lb_pool 1
-	local p out
-	p=$(payload p 262144)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-
-	tcp_send cl "$p" "$VIP" 1433
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-
-	[ "$(sha "$p")" = "$(sha "$out")" ] ||
-		vf_die "backend got $(stat -c %s "$out") bytes, sha256 differs from what the client sent"
+	tcp_through_vip cl 262144
 
 	# The listener was bound to the VIP only (tcp_sink checked it listens on
 	# exactly 192.168.2.100:1433); socat names both ends of the connection
@@ -174,14 +165,7 @@ lb_pool() {
 @test "LOCAL_OUT: the load balancer's own connection to the VIP reaches the backend" {
 	topo_up 1
 	lb_pool 1
-	local p out
-	p=$(payload p 65536)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-
-	tcp_send lb "$p" "$VIP" 1433
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload from lb differs"
+	tcp_through_vip lb 65536
 	grep -E "accepting connection from AF=2 $LB_ADDR:[0-9]+ on AF=2 $VIP:1433\$" \
 		"$VF_DIR/sink-b1-1433.log" || vf_die "backend did not see lb -> VIP:1433"
 	counters_dump

@@ -202,13 +202,8 @@ gue_counters_ok() {
 
 @test "outer UDP source port: one flow one port, many flows many ports, all ephemeral" {
 	lb_pool tcp 1433
-	local p out n i lo hi port
-	p=$(payload p 524288)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "the transfer did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload differs"
+	local n i lo hi port
+	tcp_through_vip cl 524288
 	counters_dump
 	n=$(sports | wc -l)
 	echo "one flow: $(cnt b1 inet gue_in) GUE packets, source ports: $(sports | tr '\n' ' ')"
@@ -289,16 +284,11 @@ file_size_is_over() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ]; }
 @test "GSO: TCP bulk with TSO through GUE, byte-identical; iperf3 ratio to the direct path" {
 	lb_pool tcp 1433
 	lb_pool tcp 5201
-	local p out i v d vs=() ds=() ratio
+	local i v d vs=() ds=() ratio
 	nsx cl ethtool -k eth0 | grep -q '^tcp-segmentation-offload: on' || vf_die "TSO is off on the client"
 	nsx lb ethtool -k eth1 | grep '^tx-udp_tnl-segmentation:'
 
-	p=$(payload p 4194304)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "4 MiB through the VIP did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "4 MiB through GUE: sha256 differs"
+	tcp_through_vip cl 4194304
 	gue_counters_ok
 
 	bg b1 iperf3 iperf3 -s -p 5201 -B 0.0.0.0
@@ -327,30 +317,11 @@ file_size_is_over() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ]; }
 
 @test "GRO: super-packets built by GRO at lb (client TSO off) through GUE, GRO at b1, byte-identical" {
 	lb_pool tcp 1433
-	local p out
-	# The client sends MSS-sized segments; lb's eth0 merges them (up to
-	# 64 KiB: those above 64 KiB - 32 cannot take the outer headers and
-	# are segmented by vipfwd first); b1's eth0 merges the GUE packets
-	# (fou's GRO).
-	: >"$VF_DIR/gro"
-	nsx cl ethtool -K eth0 tso off gso off
-	nsx lb ethtool -K eth0 gro on
-	nsx b1 ethtool -K eth0 gro on
-	nsx lb nft -f - <<-EOF
-		table netdev vft {
-			counter big_in {}
-			chain m_in {
-				type filter hook ingress device eth0 priority 0; policy accept;
-				meta length > 1500 counter name big_in
-			}
-		}
-	EOF
-	p=$(payload p 4194304)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "4 MiB through the VIP did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "4 MiB through GUE: sha256 differs"
+	# lb's eth0 merges the client's segments (up to 64 KiB: those above
+	# 64 KiB - 32 cannot take the outer headers and are segmented by
+	# vipfwd first); b1's eth0 merges the GUE packets (fou's GRO).
+	gro_merge_on
+	tcp_through_vip cl 4194304
 	gue_counters_ok
 	[ "$(cnt lb netdev big_in)" -gt 0 ] || vf_die "lb received no GRO packet: the test proves nothing"
 	[ "$(( $(vj .drops.nomem stats) - NOMEM0 ))" -eq 0 ] || vf_die "nomem drops"
@@ -368,23 +339,16 @@ file_size_is_over() { [ -e "$1" ] && [ "$(stat -c %s "$1")" -gt "$2" ]; }
 		ip -n "$(ns_of rt)" link set eth0 mtu 1500 &&
 		ip -n "$(ns_of b1)" link set eth0 mtu 1500 || vf_die "cannot lower the underlay MTU"
 	lb_pool tcp 1433
-	local p out too_big0
+	local too_big0
 	too_big0=$(vj .drops.too_big stats)
-	p=$(payload p 1048576)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "the transfer did not complete (black hole?)"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload differs"
+	# Unless the client hears of the smaller MTU, the transfer stalls.
+	tcp_through_vip cl 1048576
 	[ "$(route_mtu cl "$VIP")" = 1468 ] || vf_die "the client did not learn path MTU 1468 for the VIP"
 	[ "$(($(vj .drops.too_big stats) - too_big0))" -ge 1 ] || vf_die "too_big did not count"
 	gue_counters_ok
 
 	# lb's own connection to the VIP (LOCAL_OUT) learns it too.
 	SINK_PID=
-	tcp_sink b1 1433 "$out"
-	tcp_send lb "$p" "$VIP" 1433 || vf_die "the transfer from lb did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the sink did not see the end of lb's stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload from lb differs"
+	tcp_through_vip lb 1048576
 	[ "$(route_mtu lb "$VIP")" = 1468 ] || vf_die "lb did not learn path MTU 1468 for the VIP"
 }

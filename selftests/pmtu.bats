@@ -123,18 +123,10 @@ all_links_mtu() {
 @test "PMTU, links at 1500: 1 MB of TCP through the VIP arrives; the client learned 1480; too_big counted" {
 	lb_pool tcp 1433
 	all_links_mtu 1500 || vf_die "a link is not at MTU 1500"
-	local p out
-	p=$(payload p 1048576)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-
 	# No black hole: the client's 1500-byte segments do not fit the
 	# tunnel; unless the client hears so and sends 1480-byte ones, the
 	# transfer stalls and tcp_send times out.
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "the transfer did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] ||
-		vf_die "backend got $(stat -c %s "$out") bytes, sha256 differs from what the client sent"
+	tcp_through_vip cl 1048576
 
 	[ "$(route_mtu cl "$VIP")" = 1480 ] || vf_die "the client did not learn path MTU 1480 for the VIP"
 	[ "$(drop_growth too_big)" -ge 1 ] || vf_die "too_big did not count"
@@ -143,13 +135,7 @@ all_links_mtu() {
 
 @test "PMTU, links at 1500: lb's own TCP to the VIP (LOCAL_OUT) learns 1480 and completes" {
 	lb_pool tcp 1433
-	local p out
-	p=$(payload p 1048576)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send lb "$p" "$VIP" 1433 || vf_die "the transfer did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "payload from lb differs"
+	tcp_through_vip lb 1048576
 	[ "$(route_mtu lb "$VIP")" = 1480 ] || vf_die "lb did not learn path MTU 1480 for the VIP"
 	[ "$(drop_growth too_big)" -ge 1 ] || vf_die "too_big did not count"
 }
@@ -242,7 +228,6 @@ compare_iperf() {
 @test "GSO/GRO: TCP bulk through the VIP with TSO, byte-identical; iperf3 ratio to the direct path" {
 	underlay_mtu 1600 || vf_die "cannot raise the underlay to MTU 1600"
 	lb_pool tcp 5201 tcp 1433
-	local p out
 	offloads cl eth0
 	offloads lb eth0
 	offloads lb eth1
@@ -252,12 +237,7 @@ compare_iperf() {
 	offload_is cl eth0 tcp-segmentation-offload on || vf_die "TSO is off on the client"
 	offload_is lb eth1 tx-ipxip4-segmentation on || vf_die "lb's eth1 cannot take IPIP GSO"
 
-	p=$(payload p 4194304)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "4 MiB through the VIP did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "4 MiB through the VIP: sha256 differs"
+	tcp_through_vip cl 4194304
 
 	# iperf3's own end-of-test receiver count is taken when the client
 	# says it is done, before the bytes still in flight are read (the
@@ -283,33 +263,14 @@ compare_iperf() {
 @test "GSO/GRO: GRO super-packets (client TSO off, GRO on at lb and b1) through the tunnel arrive byte-identical" {
 	underlay_mtu 1600 || vf_die "cannot raise the underlay to MTU 1600"
 	lb_pool tcp 5201 tcp 1433
-	local p out
-	# The client sends MSS-sized segments; lb's eth0 merges them (GRO, up
-	# to 64 KiB: those above 64 KiB - 20 cannot take an outer header and
-	# are segmented by vipfwd first); b1's eth0 merges the IPIP packets.
-	nsx cl ethtool -K eth0 tso off gso off
-	nsx lb ethtool -K eth0 gro on
-	nsx b1 ethtool -K eth0 gro on
+	# lb's eth0 merges the client's segments (up to 64 KiB: those above
+	# 64 KiB - 20 cannot take an outer header and are segmented by vipfwd
+	# first); b1's eth0 merges the IPIP packets.
+	gro_merge_on
 	offloads cl eth0
 	offloads lb eth0
 	offloads b1 eth0
-	# lb_big_in: packets above 1500 bytes entering lb: what GRO built.
-	nsx lb nft -f - <<-EOF
-		table netdev vft {
-			counter big_in {}
-			chain m_in {
-				type filter hook ingress device eth0 priority 0; policy accept;
-				meta length > 1500 counter name big_in
-			}
-		}
-	EOF
-
-	p=$(payload p 4194304)
-	out=$VF_DIR/received
-	tcp_sink b1 1433 "$out"
-	tcp_send cl "$p" "$VIP" 1433 || vf_die "4 MiB through the VIP did not complete"
-	wait_pid "$SINK_PID" "$VF_T" || vf_die "the backend's listener did not see the end of the stream"
-	[ "$(sha "$p")" = "$(sha "$out")" ] || vf_die "4 MiB through the VIP: sha256 differs"
+	tcp_through_vip cl 4194304
 	counters_dump
 	[ "$(cnt lb netdev big_in)" -gt 0 ] || vf_die "lb received no GRO packet: the test proves nothing"
 	[ "$(drop_growth nomem)" -eq 0 ] || vf_die "nomem drops"

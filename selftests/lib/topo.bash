@@ -145,6 +145,46 @@ wait_sink_end() {
 	return "$rc"
 }
 
+# gro_merge_on: the client sends MSS-sized segments (TSO and GSO off), and
+# lb's and b1's eth0 merge what they receive (GRO on). lb's netdev counter
+# big_in counts the packets above 1500 bytes entering lb: what GRO built.
+gro_merge_on() {
+	nsx cl ethtool -K eth0 tso off gso off
+	nsx lb ethtool -K eth0 gro on
+	nsx b1 ethtool -K eth0 gro on
+	nsx lb nft -f - <<-EOF
+		table netdev vft {
+			counter big_in {}
+			chain m_in {
+				type filter hook ingress device eth0 priority 0; policy accept;
+				meta length > 1500 counter name big_in
+			}
+		}
+	EOF
+}
+
+# tcp_through_vip ROLE BYTES [PORT]: BYTES of TCP from ROLE through
+# VIP:PORT (default 1433) to a new sink on b1, which must receive them byte
+# for byte. Leaves the payload's path in TP and what arrived in TOUT.
+tcp_through_vip() {
+	local role=$1 n=$2 port=${3:-1433}
+	TP=$(payload p "$n")
+	TOUT=$VF_DIR/received
+	tcp_sink b1 "$port" "$TOUT"
+	tcp_send "$role" "$TP" "$VIP" "$port" || {
+		vf_die "$n bytes of TCP from $role through $VIP:$port did not complete"
+		return 1
+	}
+	wait_sink_end "$SINK_PID" "$TOUT" "$VF_T" || {
+		vf_die "the sink on b1 did not see the end of $role's stream ($(stat -c %s "$TOUT") of $n bytes)"
+		return 1
+	}
+	[ "$(sha "$TP")" = "$(sha "$TOUT")" ] || {
+		vf_die "$n bytes of TCP from $role through $VIP:$port: sha256 differs"
+		return 1
+	}
+}
+
 # stop_pid PID: end one job we started.
 stop_pid() {
 	kill "$1" 2>/dev/null || true
