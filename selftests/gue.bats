@@ -90,13 +90,7 @@ teardown() {
 	done <"$VF_DIR/frontends"
 	vipctl_lb backend del p1 "$(backend_addr 1)" 2>/dev/null || true
 	vipctl_lb pool del p1 2>/dev/null || true
-	# The GRO test's offload settings, back to veth's defaults.
-	if [ -e "$VF_DIR/gro" ]; then
-		rm -f "$VF_DIR/gro"
-		nsx cl ethtool -K eth0 tso on gso on || true
-		nsx lb ethtool -K eth0 gro off || true
-		nsx b1 ethtool -K eth0 gro off || true
-	fi
+	gro_merge_off
 }
 
 # lb_pool PROTO PORT [FRONTEND-OPTIONS...]: pool p1 = b1 (once) and one

@@ -66,6 +66,7 @@ teardown() {
 	done <"$VF_DIR/frontends"
 	vipctl_lb backend del p1 "$(backend_addr 1)" 2>/dev/null || true
 	vipctl_lb pool del p1 2>/dev/null || true
+	gro_merge_off
 }
 
 # drop_growth REASON: how much that drop counter grew since setup.

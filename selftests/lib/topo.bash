@@ -148,7 +148,9 @@ wait_sink_end() {
 # gro_merge_on: the client sends MSS-sized segments (TSO and GSO off), and
 # lb's and b1's eth0 merge what they receive (GRO on). lb's netdev counter
 # big_in counts the packets above 1500 bytes entering lb: what GRO built.
+# gro_merge_off (for teardown) goes back to veth's defaults.
 gro_merge_on() {
+	: >"$VF_DIR/gro"
 	nsx cl ethtool -K eth0 tso off gso off
 	nsx lb ethtool -K eth0 gro on
 	nsx b1 ethtool -K eth0 gro on
@@ -161,6 +163,14 @@ gro_merge_on() {
 			}
 		}
 	EOF
+}
+
+gro_merge_off() {
+	[ -e "$VF_DIR/gro" ] || return 0
+	rm -f "$VF_DIR/gro"
+	nsx cl ethtool -K eth0 tso on gso on || true
+	nsx lb ethtool -K eth0 gro off || true
+	nsx b1 ethtool -K eth0 gro off || true
 }
 
 # tcp_through_vip ROLE BYTES [PORT]: BYTES of TCP from ROLE through
