@@ -48,16 +48,12 @@ setup() {
 # teardown: diagnostics on failure; end the jobs this test started (the
 # namespaces stay for the next test).
 teardown() {
-	local pid
 	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
 		topo_diag 2>&1 || true
 		# A test that failed half-way may have left its frontend.
 		vipctl_lb frontend del "$VIP" udp 0 2>/dev/null || true
 	fi
-	while read -r pid; do
-		stop_pid "$pid"
-	done <"$VF_DIR/pids"
-	: >"$VF_DIR/pids"
+	stop_jobs
 }
 
 # mal_up: the topology, the frontends, and counters of our own:

@@ -41,13 +41,7 @@ setup() {
 	[ -e "/run/netns/$(ns_of lb)" ] || vf_die "the topology was not built (see setup_file)"
 	rm -f "$VF_DIR"/*.log "$VF_DIR"/*.json "$VF_DIR/received" "$VF_DIR/udp" "$VF_DIR/p"
 	: >"$VF_DIR/frontends"
-	local r
-	for r in cl lb rt b1; do
-		nsx "$r" ip route flush cache || vf_die "cannot flush the route cache in $r"
-	done
-	for r in lb rt b1; do
-		nsx "$r" nft reset counters >/dev/null || vf_die "cannot reset the nft counters in $r"
-	done
+	fresh_paths_and_counters
 	TOO_BIG0=$(vj .drops.too_big stats) || vf_die "vipctl stats failed"
 	NOMEM0=$(vj .drops.nomem stats) || vf_die "vipctl stats failed"
 }
@@ -55,17 +49,9 @@ setup() {
 # teardown: diagnostics on failure; end this test's jobs, remove its
 # vipctl configuration (the namespaces stay for the next test).
 teardown() {
-	local pid proto port
 	[ -n "${BATS_TEST_COMPLETED:-}" ] || topo_diag 2>&1 || true
-	while read -r pid; do
-		stop_pid "$pid"
-	done <"$VF_DIR/pids"
-	: >"$VF_DIR/pids"
-	while read -r proto port; do
-		vipctl_lb frontend del "$VIP" "$proto" "$port" || true
-	done <"$VF_DIR/frontends"
-	vipctl_lb backend del p1 "$(backend_addr 1)" 2>/dev/null || true
-	vipctl_lb pool del p1 2>/dev/null || true
+	stop_jobs
+	p1_del
 	gro_merge_off
 }
 

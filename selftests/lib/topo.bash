@@ -195,6 +195,48 @@ tcp_through_vip() {
 	}
 }
 
+# fresh_paths_and_counters: forget learned path MTUs (route caches of cl,
+# lb, rt, b1) and zero the nft counters of lb, rt and b1.
+fresh_paths_and_counters() {
+	local r
+	for r in cl lb rt b1; do
+		nsx "$r" ip route flush cache || {
+			vf_die "cannot flush the route cache in $r"
+			return 1
+		}
+	done
+	for r in lb rt b1; do
+		nsx "$r" nft reset counters >/dev/null || {
+			vf_die "cannot reset the nft counters in $r"
+			return 1
+		}
+	done
+}
+
+# stop_jobs: end every job this test started (the namespaces stay, for
+# the next test of the file).
+stop_jobs() {
+	local pid
+	while read -r pid; do
+		stop_pid "$pid"
+	done <"$VF_DIR/pids"
+	: >"$VF_DIR/pids"
+}
+
+# p1_del: remove what a test added on lb: the frontends of $VIP listed in
+# $VF_DIR/frontends ("PROTO PORT" lines), then b1 and pool p1.
+p1_del() {
+	local proto port
+	if [ -e "$VF_DIR/frontends" ]; then
+		while read -r proto port; do
+			vipctl_lb frontend del "$VIP" "$proto" "$port" || true
+		done <"$VF_DIR/frontends"
+		: >"$VF_DIR/frontends"
+	fi
+	vipctl_lb backend del p1 "$(backend_addr 1)" 2>/dev/null || true
+	vipctl_lb pool del p1 2>/dev/null || true
+}
+
 # stop_pid PID: end one job we started.
 stop_pid() {
 	kill "$1" 2>/dev/null || true
