@@ -45,30 +45,7 @@ backend6() { echo "fd00:2::$((10 + $1))"; }
 # v6_setup ROLE FORWARDING IP-BATCH [NFT-RULES] [SYSCTL=VALUE...]: like
 # ns_setup, with IPv6 on but quiet (no router solicitations, no DAD: every
 # address is added nodad), reverse-path filtering off.
-v6_setup() {
-	local role=$1 fwd=$2 ipcmds=$3 nftrules=${4:-}
-	shift 4 2>/dev/null || shift $#
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	nsx "$role" bash -c '
-		set -e
-		fwd=$1 ipcmds=$2 nftrules=$3
-		shift 3
-		for c in /proc/sys/net/ipv6/conf/*; do
-			echo 0 >$c/router_solicitations
-			echo 0 >$c/accept_ra
-			echo 0 >$c/accept_dad
-		done
-		echo "$fwd" >/proc/sys/net/ipv4/conf/all/forwarding
-		echo "$fwd" >/proc/sys/net/ipv6/conf/all/forwarding
-		ip -batch - <<<"$ipcmds"
-		for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >"$f"; done
-		[ -z "$nftrules" ] || nft -f - <<<"$nftrules"
-		for kv; do
-			k=${kv%%=*}
-			echo "${kv#*=}" >"/proc/sys/${k//.//}"
-		done
-	' vf-v6-setup "$fwd" "$ipcmds" "$nftrules" "$@"
-}
+v6_setup() { ns_setup_family 6 "$@"; }
 
 # topo6_up: build the topology above with two backends.
 topo6_up() {

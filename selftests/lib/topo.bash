@@ -308,18 +308,31 @@ ns_add() {
 # one namespace in one shell: no IPv6 chatter (router solicitations, MLD)
 # on a slow VM, no reverse-path filtering on any device (replies arrive
 # asymmetrically on purpose), forwarding on or off, then the ip commands,
-# then the nft rules, then extra sysctls (dotted names).
-ns_setup() {
-	local role=$1 fwd=$2 ipcmds=$3 nftrules=${4:-}
-	shift 4 2>/dev/null || shift $#
+# then the nft rules, then extra sysctls (dotted names). IPv6 is off;
+# v6_setup (lib/ipv6.bash) is the same with IPv6 on.
+ns_setup() { ns_setup_family 4 "$@"; }
+
+# ns_setup_family 4|6 ROLE ...: ns_setup; with 6, IPv6 stays on but quiet
+# (no router solicitations or advertisements, no DAD) and forwards too.
+ns_setup_family() {
+	local v=$1 role=$2 fwd=$3 ipcmds=$4 nftrules=${5:-}
+	shift 5 2>/dev/null || shift $#
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	nsx "$role" bash -c '
 		set -e
-		fwd=$1 ipcmds=$2 nftrules=$3
-		shift 3
-		c=/proc/sys/net/ipv6/conf
-		echo 1 >$c/default/disable_ipv6
-		echo 1 >$c/all/disable_ipv6
+		v=$1 fwd=$2 ipcmds=$3 nftrules=$4
+		shift 4
+		if [ "$v" = 6 ]; then
+			for c in /proc/sys/net/ipv6/conf/*; do
+				echo 0 >$c/router_solicitations
+				echo 0 >$c/accept_ra
+				echo 0 >$c/accept_dad
+			done
+			echo "$fwd" >/proc/sys/net/ipv6/conf/all/forwarding
+		else
+			echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6
+			echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+		fi
 		echo "$fwd" >/proc/sys/net/ipv4/conf/all/forwarding
 		ip -batch - <<<"$ipcmds"
 		for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >"$f"; done
@@ -328,7 +341,7 @@ ns_setup() {
 			k=${kv%%=*}
 			echo "${kv#*=}" >"/proc/sys/${k//.//}"
 		done
-	' vf-ns-setup "$fwd" "$ipcmds" "$nftrules" "$@"
+	' vf-ns-setup "$v" "$fwd" "$ipcmds" "$nftrules" "$@"
 }
 
 # topo_up [NBACKENDS]: build the topology drawn at the top of this file.
