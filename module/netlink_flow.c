@@ -362,6 +362,7 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 				  const struct vipfwd_decision *d)
 {
 	char be[56];	/* "[" INET6_ADDRSTRLEN "]:65535" */
+	int n;
 
 	if (!fe) {
 		snprintf(buf, len,
@@ -376,18 +377,16 @@ static void vipfwd_explain_reason(char *buf, size_t len,
 			 "dropped");
 		return;
 	}
-	/* Either family, formatted once for the messages below. */
-	/* NAT: with the port the backend receives on (not the VIP's). */
-	if (d->be_port && d->be->family == AF_INET6)
-		snprintf(be, sizeof(be), "[%pI6c]:%u", &d->be->addr.ip6,
-			 ntohs(d->be_port));
-	else if (d->be->family == AF_INET6)
-		snprintf(be, sizeof(be), "%pI6c", &d->be->addr.ip6);
-	else if (d->be_port)
-		snprintf(be, sizeof(be), "%pI4:%u", &d->be->addr.ip,
-			 ntohs(d->be_port));
+	/* Either family, formatted once for the messages below; NAT adds
+	 * the port the backend receives on (not the VIP's).
+	 */
+	if (d->be->family == AF_INET6)
+		n = snprintf(be, sizeof(be), d->be_port ? "[%pI6c]" : "%pI6c",
+			     &d->be->addr.ip6);
 	else
-		snprintf(be, sizeof(be), "%pI4", &d->be->addr.ip);
+		n = snprintf(be, sizeof(be), "%pI4", &d->be->addr.ip);
+	if (d->be_port)
+		snprintf(be + n, sizeof(be) - n, ":%u", ntohs(d->be_port));
 	switch (d->why) {
 	case VIPFWD_WHY_FLOW:
 		snprintf(buf, len,

@@ -596,11 +596,12 @@ static void explain_frontend(struct vip_explain *x, uint8_t why,
 	VIP_SET(x, VIPFWD_EXPLAIN_A_WHY);
 	strcpy(x->reason, reason);
 	VIP_SET(x, VIPFWD_EXPLAIN_A_REASON);
-	vip_addr_parse("192.168.2.100", &x->fe_vip);
+	/* The frontend the question's destination matched. */
+	x->fe_vip = x->dst;
 	VIP_SET(x, VIPFWD_EXPLAIN_A_FRONTEND_VIP4);
 	x->fe_proto = 6;
 	VIP_SET(x, VIPFWD_EXPLAIN_A_FRONTEND_PROTO);
-	x->fe_port = 1433;
+	x->fe_port = x->dport;
 	VIP_SET(x, VIPFWD_EXPLAIN_A_FRONTEND_PORT);
 	strcpy(x->pool, "p1");
 	VIP_SET(x, VIPFWD_EXPLAIN_A_POOL);
@@ -667,11 +668,11 @@ static void explain_output(void)
 	is_out(CAPTURE(human_explain(f, &x)),
 	       "tcp 10.0.1.2:40000 -> 192.168.1.111:35000: backend 10.10.20.3:3389\n"
 	       "  new flow: Maglev table entry 7 of 251 (tier 0) picks backend 10.10.20.3:3389\n"
-	       "  frontend 192.168.2.100 tcp 1433  pool p1  hash 0xdeadbeef\n",
+	       "  frontend 192.168.1.111 tcp 35000  pool p1  hash 0xdeadbeef\n",
 	       "human explain: nat, backend with its port");
 	is_out(CAPTURE(json_explain(f, &x)),
 	       "{\"proto\":\"tcp\",\"src\":\"10.0.1.2\",\"sport\":40000,\"dst\":\"192.168.1.111\",\"dport\":35000,"
-	       "\"frontend\":{\"vip\":\"192.168.2.100\",\"proto\":\"tcp\",\"port\":1433},\"pool\":\"p1\",\"backend\":\"10.10.20.3\",\"backend_port\":3389,"
+	       "\"frontend\":{\"vip\":\"192.168.1.111\",\"proto\":\"tcp\",\"port\":35000},\"pool\":\"p1\",\"backend\":\"10.10.20.3\",\"backend_port\":3389,"
 	       "\"why\":\"new_flow\",\"reason\":\"new flow: Maglev table entry 7 of 251 (tier 0) picks backend 10.10.20.3:3389\","
 	       "\"tier\":null,\"hash\":3735928559,\"table_index\":null,\"table_size\":null,\"flow_idle\":null,\"guard_drop\":false}\n",
 	       "json explain: nat, backend_port");
