@@ -1,9 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vipprobe's event loop. One epoll set holds the probe sockets, the
- * netlink event socket and a signalfd; a binary min-heap orders the
+ * netlink event socket and a signalfd; a timer wheel orders the
  * backends by their next deadline (next probe, or the running probe's
  * timeout), and epoll_wait() sleeps until the earliest one.
+ *
+ * Wakeups are gathered: after the loop wakes it does not block in
+ * epoll_wait() again until PROBE_TICK_MS have passed, but sleeps out the
+ * rest of that tick and then takes everything that became ready or due
+ * meanwhile in one pass. Without that, ten thousand probes a second are
+ * tens of thousands of wakeups a second (a due probe, an answer, each on
+ * its own), and going to sleep and waking up cost more than the probes
+ * (docs/benchmarks.md, "vipprobe on the host"). Probes start and results
+ * are seen up to a tick late; intervals and timeouts are whole seconds
+ * or hundreds of milliseconds, and the next probe is planned from its
+ * slot, not from when it ran, so nothing drifts.
  *
  * The configuration is read with one dump at start (and on SIGHUP, or
  * when events were lost) and then followed through the "events"
@@ -32,6 +43,10 @@
 #include "lib/objects.h"
 #include "probe.h"
 
+/* The loop's wakeups are gathered per tick (see the top of this file). */
+#define PROBE_TICK_MS		10
+#define PROBE_WHEEL_SLOTS	1024	/* a power of two; 10.24 s a turn */
+
 struct target {
 	char pool[VIPFWD_NAME_MAX];
 	struct vip_addr addr;
@@ -45,7 +60,8 @@ struct target {
 				 * running late (slow verdict pushes, a busy
 				 * CPU) does not stretch every later interval
 				 */
-	size_t hidx;		/* position in the heap */
+	struct target *wnext;	/* next in its wheel slot */
+	struct target **wpprev;	/* what points at it there; NULL: off */
 	size_t tidx;		/* position in prober.t */
 	struct target *hnext;	/* next in its hash bucket */
 	bool stale;		/* not seen in the latest dump */
@@ -62,8 +78,9 @@ struct prober {
 	struct vip_vec pools;	/* struct vip_pool, from the last dump */
 	struct target **t;	/* every probed backend */
 	size_t n, cap;
-	struct target **heap;	/* min-heap on ->when, hn entries */
-	size_t hn;
+	struct target *wheel[PROBE_WHEEL_SLOTS];	/* by deadline tick */
+	uint64_t wtick;		/* the first tick not run yet */
+	size_t waiting;		/* targets on the wheel */
 	struct target **hash;	/* (pool, addr) -> target, chained */
 	size_t hsize;		/* buckets, a power of two, >= n */
 	uint64_t rnd;
@@ -71,6 +88,7 @@ struct prober {
 	bool resync;
 	bool stop;
 	bool short_logged;	/* "cannot start probes" said once */
+	uint64_t woke;		/* when epoll_wait() last returned */
 	struct probe_syn *syn;	/* half-open tcp probes, NULL: connect() */
 };
 
@@ -105,6 +123,15 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+static void sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000),
+			       .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 /* xorshift64*: plenty for spreading probes over time. */
 static uint32_t rnd32(struct prober *p)
 {
@@ -121,75 +148,75 @@ static const char *health_str(uint8_t h)
 	return s ? s : "?";
 }
 
-/* ---- heap ---- */
+/* ---- timer wheel ---- */
 
-static void heap_swap(struct prober *p, size_t a, size_t b)
+/*
+ * Targets wait for their deadline on a wheel of PROBE_WHEEL_SLOTS lists,
+ * one per tick: adding, moving and removing a target is O(1), and a
+ * pass of the loop looks only at the slots of the ticks that ended since
+ * the last pass. A target is run at the first pass after the end of its
+ * deadline's tick: never early, at most a tick (plus the loop's sleep)
+ * late. Deadlines further away than one turn of the wheel (long
+ * intervals) wait in their slot and are put back each turn until due.
+ * A binary heap did this before; with ten thousand targets its sift-down
+ * (a cache miss per level) was a quarter of vipprobe's CPU.
+ */
+static struct target **wheel_slot(struct prober *p, uint64_t when)
 {
-	struct target *t = p->heap[a];
+	uint64_t tick = when / PROBE_TICK_MS;
 
-	p->heap[a] = p->heap[b];
-	p->heap[b] = t;
-	p->heap[a]->hidx = a;
-	p->heap[b]->hidx = b;
+	/* A deadline in a tick already run goes to the next one run. */
+	if (tick < p->wtick)
+		tick = p->wtick;
+	return &p->wheel[tick & (PROBE_WHEEL_SLOTS - 1)];
 }
 
-static void heap_up(struct prober *p, size_t i)
+static void wheel_add(struct prober *p, struct target *t)
 {
-	while (i && p->heap[(i - 1) / 2]->when > p->heap[i]->when) {
-		heap_swap(p, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
+	struct target **s = wheel_slot(p, t->when);
+
+	t->wnext = *s;
+	if (*s)
+		(*s)->wpprev = &t->wnext;
+	*s = t;
+	t->wpprev = s;
+	p->waiting++;
 }
 
-static void heap_down(struct prober *p, size_t i)
+static void wheel_del(struct prober *p, struct target *t)
 {
-	for (;;) {
-		size_t l = 2 * i + 1, r = l + 1, m = i;
-
-		if (l < p->hn && p->heap[l]->when < p->heap[m]->when)
-			m = l;
-		if (r < p->hn && p->heap[r]->when < p->heap[m]->when)
-			m = r;
-		if (m == i)
-			return;
-		heap_swap(p, i, m);
-		i = m;
-	}
-}
-
-/* The heap array always has room for every target (same capacity). */
-static void heap_push(struct prober *p, struct target *t)
-{
-	t->hidx = p->hn;
-	p->heap[p->hn++] = t;
-	heap_up(p, t->hidx);
-}
-
-static void heap_remove(struct prober *p, struct target *t)
-{
-	size_t i = t->hidx;
-
-	if (i >= p->hn || p->heap[i] != t)
+	if (!t->wpprev)
 		return;
-	p->hn--;
-	if (i != p->hn) {
-		p->heap[i] = p->heap[p->hn];
-		p->heap[i]->hidx = i;
-		heap_down(p, i);
-		heap_up(p, i);
-	}
-	t->hidx = SIZE_MAX;
+	*t->wpprev = t->wnext;
+	if (t->wnext)
+		t->wnext->wpprev = t->wpprev;
+	t->wnext = NULL;
+	t->wpprev = NULL;
+	p->waiting--;
 }
 
 static void reschedule(struct prober *p, struct target *t, uint64_t when)
 {
+	wheel_del(p, t);
 	t->when = when;
-	if (t->hidx < p->hn && p->heap[t->hidx] == t) {
-		heap_down(p, t->hidx);
-		heap_up(p, t->hidx);
-	} else {
-		heap_push(p, t);
-	}
+	wheel_add(p, t);
+}
+
+/*
+ * When the next pass is due (ms, absolute): the end of the first tick
+ * that has a target; UINT64_MAX when the wheel is empty. That target
+ * may be a turn or more away (the pass then finds nothing): cheap.
+ */
+static uint64_t wheel_next(const struct prober *p)
+{
+	uint64_t tick;
+
+	if (!p->waiting)
+		return UINT64_MAX;
+	for (tick = p->wtick; tick < p->wtick + PROBE_WHEEL_SLOTS; tick++)
+		if (p->wheel[tick & (PROBE_WHEEL_SLOTS - 1)])
+			return (tick + 1) * PROBE_TICK_MS;
+	return UINT64_MAX;	/* not reached: waiting counts them */
 }
 
 /* ---- targets ---- */
@@ -331,15 +358,10 @@ static struct target *add_target(struct prober *p, const struct vip_pool *pl,
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
 		struct target **nt = realloc(p->t, cap * sizeof(*nt));
-		struct target **nh;
 
 		if (!nt)
 			return NULL;
 		p->t = nt;
-		nh = realloc(p->heap, cap * sizeof(*nh));
-		if (!nh)
-			return NULL;
-		p->heap = nh;
 		p->cap = cap;
 	}
 	if (hash_grow(p, p->n + 1))
@@ -356,7 +378,6 @@ static struct target *add_target(struct prober *p, const struct vip_pool *pl,
 	probe_sm_init(&t->sm, VIP_HAS(b, VIPFWD_BACKEND_A_HEALTH) ?
 		      b->health : VIPFWD_HEALTH_UNKNOWN);
 	t->run.fd = -1;
-	t->hidx = SIZE_MAX;
 	t->tidx = p->n;
 	p->t[p->n++] = t;
 	hash_insert(p, t);
@@ -371,7 +392,7 @@ static void del_target(struct prober *p, size_t i)
 	struct target *t = p->t[i];
 
 	probe_abort(&t->run);	/* close() also drops it from epoll */
-	heap_remove(p, t);
+	wheel_del(p, t);
 	hash_remove(p, t);
 	p->t[i] = p->t[--p->n];
 	p->t[i]->tidx = i;
@@ -540,7 +561,7 @@ static void got_result(struct prober *p, struct target *t, uint64_t now)
 	if (p->o->once) {
 		t->done = true;
 		t->elapsed_ms = (uint32_t)(now - t->started);
-		heap_remove(p, t);
+		wheel_del(p, t);
 		p->pending--;
 		return;
 	}
@@ -597,6 +618,40 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 	reschedule(p, t, now + t->spec.timeout_ms);
 	if (t->run.fd >= 0)	/* a half-open probe has none */
 		watch(p, t, EPOLL_CTL_ADD);
+}
+
+/*
+ * Runs the targets of every tick that ended since the last pass. due()
+ * always puts its target back at now or later, so into a tick not run
+ * yet: a slot being run only ever gets a target of a later turn, which
+ * goes on the "later" list like the ones found there.
+ */
+static void run_due(struct prober *p, uint64_t now)
+{
+	uint64_t cur = now / PROBE_TICK_MS;
+
+	/* After a long stall one turn visits every slot. */
+	if (cur - p->wtick >= PROBE_WHEEL_SLOTS)
+		p->wtick = cur - PROBE_WHEEL_SLOTS + 1;
+	for (; p->wtick < cur; p->wtick++) {
+		struct target **s = &p->wheel[p->wtick & (PROBE_WHEEL_SLOTS - 1)];
+		uint64_t end = (p->wtick + 1) * PROBE_TICK_MS;
+		struct target *t, *later = NULL;
+
+		while ((t = *s)) {
+			wheel_del(p, t);
+			if (t->when < end) {
+				due(p, t, now);
+			} else {
+				t->wnext = later;
+				later = t;
+			}
+		}
+		while ((t = later)) {
+			later = t->wnext;
+			wheel_add(p, t);
+		}
+	}
 }
 
 /* Answers to half-open probes, as many as are queued. */
@@ -665,23 +720,34 @@ static void handle_events(struct prober *p)
 
 static int loop(struct prober *p)
 {
-	struct epoll_event evs[256];
+	/* Room for a tick's worth of answers at 10,000 probes a second. */
+	struct epoll_event evs[1024];
+	bool full = false;
 
 	while (!p->stop && !(p->o->once && !p->pending)) {
-		uint64_t now = now_ms();
+		uint64_t now = now_ms(), next;
 		bool nl_ready = false, sig_ready = false;
 		int n, i, timeout = -1;
 
-		while (p->hn && p->heap[0]->when <= now)
-			due(p, p->heap[0], now);
+		run_due(p, now);
 		if (p->o->once && !p->pending)
 			break;
-		if (p->hn) {
-			uint64_t d = p->heap[0]->when - now;
+		next = wheel_next(p);
+		if (next != UINT64_MAX) {
+			uint64_t d = next > now ? next - now : 0;
 
 			timeout = d > 60000 ? 60000 : (int)d;
 		}
+		/* --once answers as fast as it can; a full array means
+		 * more is waiting already.
+		 */
+		if (!p->o->once && !full && now - p->woke < PROBE_TICK_MS) {
+			sleep_ms(p->woke + PROBE_TICK_MS - now);
+			timeout = 0;
+		}
 		n = epoll_wait(p->epfd, evs, (int)VIP_ARRAY_SIZE(evs), timeout);
+		p->woke = now_ms();
+		full = n == (int)VIP_ARRAY_SIZE(evs);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -898,7 +964,6 @@ out:
 	while (p.n)
 		del_target(&p, p.n - 1);
 	free(p.t);
-	free(p.heap);
 	free(p.hash);
 	probe_syn_close(p.syn);
 	vip_vec_free(&p.pools);
