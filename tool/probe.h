@@ -162,7 +162,8 @@ uint16_t probe_tcp_csum(const struct vip_addr *src, const struct vip_addr *dst,
 /* ---- the daemon (probe_loop.c) ---- */
 
 enum probe_tcp_mode {
-	PROBE_TCP_CONNECT,	/* a full connect() per probe (default) */
+	PROBE_TCP_AUTO,		/* syn when it can be set up, else connect */
+	PROBE_TCP_CONNECT,	/* a full connect() per probe */
 	PROBE_TCP_SYN,		/* half-open; fail without CAP_NET_RAW */
 };
 

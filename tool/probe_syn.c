@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "lib/util.h"
 #include "probe.h"
@@ -39,10 +40,25 @@
 #define SYN_PORT_FIRST	32768
 #define SYN_PORT_LAST	60999
 
+#define SYN_IP4_HDR	20	/* IPv4 header, no options */
+#define SYN_SEG		24	/* our SYN: TCP header and an MSS option */
+
 #define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_RST 0x04
 #define TH_ACK 0x10
+
+#define SYN_RX_BATCH	64
+#define SYN_RX_LEN	128	/* of an answer only the headers matter */
+
+/* Answers read by the last recvmmsg(), handed out one at a time. */
+struct syn_rx {
+	uint8_t buf[SYN_RX_BATCH][SYN_RX_LEN];
+	struct sockaddr_storage from[SYN_RX_BATCH];
+	struct iovec iov[SYN_RX_BATCH];
+	struct mmsghdr h[SYN_RX_BATCH];
+	int n, next;		/* read, handed out */
+};
 
 struct probe_syn {
 	int fd[2];		/* raw IPPROTO_TCP: [0] IPv4, [1] IPv6 */
@@ -52,6 +68,7 @@ struct probe_syn {
 	size_t nports, next;
 	uint16_t lo, hi;	/* every reserved port is in lo..hi */
 	uint64_t rnd;
+	struct syn_rx rx[2];	/* [0] IPv4, [1] IPv6 */
 	struct probe_run *hash[SYN_BUCKETS];
 };
 
@@ -189,10 +206,18 @@ static int raw_socket(int family)
 {
 	int fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			IPPROTO_TCP);
-	int size = 4 << 20;
+	int size = 4 << 20, one = 1;
 
 	if (fd < 0)
 		return -1;
+	/* IPv4 SYNs carry our own IP header: the kernel then skips
+	 * building one (ip_append_data()), a third of its cost per SYN.
+	 */
+	if (family == AF_INET &&
+	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one))) {
+		close(fd);
+		return -1;
+	}
 	/* Bursts of answers must not overflow the queue: a lost SYN-ACK
 	 * would be a false failure. The forced size needs CAP_NET_ADMIN.
 	 */
@@ -418,7 +443,7 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	int fam = addr->family == AF_INET6;
 	struct sockaddr_storage ss;
 	socklen_t slen;
-	uint8_t seg[24];
+	uint8_t pkt[SYN_IP4_HDR + SYN_SEG], *seg;
 	size_t tries;
 
 	memset(&ss, 0, sizeof(ss));
@@ -470,20 +495,36 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	}
 	r->isn = syn_rnd(e);
 
-	memset(seg, 0, sizeof(seg));
+	memset(pkt, 0, sizeof(pkt));
+	if (!fam) {
+		/* IPv4: our own header (IP_HDRINCL). The kernel fills in
+		 * the total length and the header checksum; a non-zero ID
+		 * spares it choosing one.
+		 */
+		pkt[0] = 0x45;
+		put16(pkt + 4, (uint16_t)(r->isn >> 16) | 1);
+		put16(pkt + 6, 0x4000);		/* DF */
+		pkt[8] = 64;			/* TTL */
+		pkt[9] = IPPROTO_TCP;
+		memcpy(pkt + 12, &r->src.u.v4, 4);
+		memcpy(pkt + 16, &addr->u.v4, 4);
+		seg = pkt + SYN_IP4_HDR;
+	} else {
+		seg = pkt;
+	}
 	put16(seg, r->sport);
 	put16(seg + 2, r->dport);
 	put32(seg + 4, r->isn);
-	seg[12] = (sizeof(seg) / 4) << 4;	/* data offset */
+	seg[12] = (SYN_SEG / 4) << 4;		/* data offset */
 	seg[13] = TH_SYN;
 	put16(seg + 14, 64240);			/* window */
 	seg[20] = 2;				/* MSS option */
 	seg[21] = 4;
 	put16(seg + 22, fam ? 1440 : 1460);
-	put16(seg + 16, probe_tcp_csum(&r->src, addr, seg, sizeof(seg)));
+	put16(seg + 16, probe_tcp_csum(&r->src, addr, seg, SYN_SEG));
 
-	if (sendto(e->fd[fam], seg, sizeof(seg), 0, (struct sockaddr *)&ss,
-		   slen) < 0) {
+	if (sendto(e->fd[fam], pkt, fam ? SYN_SEG : SYN_IP4_HDR + SYN_SEG, 0,
+		   (struct sockaddr *)&ss, slen) < 0) {
 		char d[PROBE_DETAIL];
 
 		if (errno == ENOBUFS || errno == ENOMEM || errno == EAGAIN) {
@@ -505,42 +546,73 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	return 0;
 }
 
+/*
+ * Fills family's receive batch with one recvmmsg(): at ten thousand
+ * probes a second a tick of the loop finds about a hundred answers.
+ * Returns false when nothing was waiting.
+ */
+static bool syn_rx_fill(struct probe_syn *e, int fam)
+{
+	struct syn_rx *q = &e->rx[fam];
+	int i, n;
+
+	for (i = 0; i < SYN_RX_BATCH; i++) {
+		q->iov[i].iov_base = q->buf[i];
+		q->iov[i].iov_len = sizeof(q->buf[i]);
+		memset(&q->h[i], 0, sizeof(q->h[i]));
+		q->h[i].msg_hdr.msg_iov = &q->iov[i];
+		q->h[i].msg_hdr.msg_iovlen = 1;
+		q->h[i].msg_hdr.msg_name = &q->from[i];
+		q->h[i].msg_hdr.msg_namelen = sizeof(q->from[i]);
+	}
+	q->n = 0;
+	q->next = 0;
+	do {
+		n = recvmmsg(e->fd[fam], q->h, SYN_RX_BATCH,
+			     MSG_DONTWAIT | MSG_TRUNC, NULL);
+	} while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return false;
+	q->n = n;
+	return true;
+}
+
 struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
 {
 	int fam = family == AF_INET6;
-	struct sockaddr_storage from;
-	socklen_t flen = sizeof(from);
-	uint8_t buf[128];
-	const uint8_t *th;
+	struct syn_rx *q = &e->rx[fam];
+	struct sockaddr_storage *from;
+	const uint8_t *buf, *th;
 	struct vip_addr a;
 	struct probe_run *r;
-	size_t hl = 0;
-	ssize_t n;
+	size_t hl = 0, n;
 	uint8_t flags;
 
 	*again = true;
-	n = recvfrom(e->fd[fam], buf, sizeof(buf), MSG_DONTWAIT | MSG_TRUNC,
-		     (struct sockaddr *)&from, &flen);
-	if (n < 0) {
-		if (errno != EINTR)
-			*again = false;
+	if (q->next == q->n && !syn_rx_fill(e, fam)) {
+		*again = false;
 		return NULL;
 	}
-	if ((size_t)n > sizeof(buf))
-		n = sizeof(buf);	/* only the headers matter */
+	buf = q->buf[q->next];
+	from = &q->from[q->next];
+	/* Only the headers matter: a longer packet was cut short. */
+	n = q->h[q->next].msg_len;
+	if (n > sizeof(q->buf[0]))
+		n = sizeof(q->buf[0]);
+	q->next++;
 	memset(&a, 0, sizeof(a));
 	a.family = (uint8_t)family;
 	if (fam) {
-		if (from.ss_family != AF_INET6)
+		if (from->ss_family != AF_INET6)
 			return NULL;
-		a.u.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
+		a.u.v6 = ((struct sockaddr_in6 *)from)->sin6_addr;
 	} else {
 		if (n < 20 || (buf[0] >> 4) != 4)
 			return NULL;
 		hl = (size_t)(buf[0] & 0x0f) * 4;
 		memcpy(&a.u.v4, buf + 12, sizeof(a.u.v4));
 	}
-	if ((size_t)n < hl + 20)
+	if (n < hl + 20)
 		return NULL;
 	th = buf + hl;
 	flags = th[13];

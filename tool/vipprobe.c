@@ -36,7 +36,8 @@ static void usage(FILE *f)
 	      "  -j, --json        --once results as a JSON array\n"
 	      "      --tcp-mode M  how tcp probes are made: syn (half-open: a SYN from a\n"
 	      "                    raw socket, needs CAP_NET_RAW) or connect (a full\n"
-	      "                    connect(), the default)\n"
+	      "                    connect()); by default syn, or connect when a raw\n"
+	      "                    socket cannot be had\n"
 	      "  -h, --help        this text\n", f);
 }
 
