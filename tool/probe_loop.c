@@ -52,7 +52,6 @@ struct target {
 	struct vip_addr addr;
 	struct probe_spec spec;
 	struct probe_sm sm;
-	struct probe_run run;
 	uint64_t when;		/* next probe, or timeout of the running one */
 	uint64_t started;	/* when the running/last probe started */
 	uint64_t slot;		/* when it was due: the next is planned from
@@ -67,6 +66,7 @@ struct target {
 	bool stale;		/* not seen in the latest dump */
 	bool done;		/* --once: has its result */
 	uint32_t elapsed_ms;	/* --once: duration of the probe */
+	struct probe_run run;	/* last: its HTTP buffer is rarely used */
 };
 
 struct prober {

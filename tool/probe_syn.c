@@ -386,7 +386,7 @@ static int syn_finish(struct probe_run *r, bool ok, const char *detail)
 {
 	probe_syn_forget(r);
 	r->ok = ok;
-	snprintf(r->detail, sizeof(r->detail), "%s", detail);
+	vip_strlcpy(r->detail, detail, sizeof(r->detail));
 	r->phase = PROBE_IDLE;
 	return 1;
 }
