@@ -5,21 +5,6 @@
 
 #include "fetch.h"
 
-void vip_config_init(struct vip_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	vip_vec_init(&cfg->frontends, sizeof(struct vip_frontend));
-	vip_vec_init(&cfg->pools, sizeof(struct vip_pool));
-	vip_vec_init(&cfg->backends, sizeof(struct vip_backend));
-}
-
-void vip_config_free(struct vip_config *cfg)
-{
-	vip_vec_free(&cfg->frontends);
-	vip_vec_free(&cfg->pools);
-	vip_vec_free(&cfg->backends);
-}
-
 /* Collects the objects of one type from a reply into a vector. */
 struct collect {
 	enum vip_obj_type type;

@@ -109,21 +109,6 @@ int vip_nl_read_events(struct vip_nl *h, vip_nl_cb cb, void *arg)
 	return -EAGAIN;
 }
 
-void vip_config_init(struct vip_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	vip_vec_init(&cfg->frontends, sizeof(struct vip_frontend));
-	vip_vec_init(&cfg->pools, sizeof(struct vip_pool));
-	vip_vec_init(&cfg->backends, sizeof(struct vip_backend));
-}
-
-void vip_config_free(struct vip_config *cfg)
-{
-	vip_vec_free(&cfg->frontends);
-	vip_vec_free(&cfg->pools);
-	vip_vec_free(&cfg->backends);
-}
-
 int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 	      struct vip_config *cfg)
 {
