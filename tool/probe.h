@@ -3,10 +3,11 @@
  * vipprobe: health probes for the backends of vipfwd pools.
  *
  * The pure parts (state machine, HTTP status parsing, expect codes,
- * jitter) live in probe_state.c and probe_http.c and are unit-tested;
- * probe_check.c runs one probe on a non-blocking socket, probe_syn.c
- * half-open TCP probes over a raw socket; probe_loop.c is
- * the epoll loop: configuration sync over netlink, scheduling, verdicts.
+ * jitter, the timer wheel) live in probe_state.c, probe_http.c and
+ * probe_wheel.c and are unit-tested; probe_check.c runs one probe on a
+ * non-blocking socket, probe_syn.c half-open TCP probes over a raw
+ * socket; probe_loop.c is the epoll loop: configuration sync over
+ * netlink, scheduling, verdicts.
  */
 #ifndef VIPPROBE_PROBE_H
 #define VIPPROBE_PROBE_H
@@ -43,6 +44,40 @@ int probe_sm_feed(struct probe_sm *s, bool ok, uint32_t fall, uint32_t rise);
 uint32_t probe_jitter(uint32_t interval_ms, uint32_t rnd);
 /* Delay of the very first probe of a backend: [0, interval_ms). */
 uint32_t probe_first_delay(uint32_t interval_ms, uint32_t rnd);
+
+/* ---- timers (probe_wheel.c) ---- */
+
+/* vipprobe's loop wakes at most once a tick (probe_loop.c). */
+#define PROBE_TICK_MS		10
+#define PROBE_WHEEL_SLOTS	1024	/* a power of two; 10.24 s a turn */
+
+struct probe_timer {
+	uint64_t when;			/* deadline, ms (CLOCK_MONOTONIC) */
+	struct probe_timer *next;	/* in its slot */
+	struct probe_timer **pprev;	/* what points at it; NULL: off */
+};
+
+struct probe_wheel {
+	struct probe_timer *slot[PROBE_WHEEL_SLOTS];
+	uint64_t tick;			/* the first tick not run yet */
+	size_t n;			/* timers on the wheel */
+};
+
+/* (Re)arms t for when; a timer already on the wheel is moved. */
+void probe_wheel_add(struct probe_wheel *w, struct probe_timer *t,
+		     uint64_t when);
+/* Takes t off the wheel (nothing when it is not on it). */
+void probe_wheel_del(struct probe_wheel *w, struct probe_timer *t);
+/* When the next run has work: the end of the first tick holding a
+ * timer (which may be a turn or more away); UINT64_MAX when empty.
+ */
+uint64_t probe_wheel_next(const struct probe_wheel *w);
+/*
+ * Fires, off the wheel, every timer whose deadline's tick ended by now.
+ * fire() may re-arm its own timer, at now or later, and nothing else.
+ */
+void probe_wheel_run(struct probe_wheel *w, uint64_t now,
+		     void (*fire)(struct probe_timer *t, void *arg), void *arg);
 
 /* ---- HTTP (probe_http.c) ---- */
 

@@ -43,24 +43,18 @@
 #include "lib/objects.h"
 #include "probe.h"
 
-/* The loop's wakeups are gathered per tick (see the top of this file). */
-#define PROBE_TICK_MS		10
-#define PROBE_WHEEL_SLOTS	1024	/* a power of two; 10.24 s a turn */
-
 struct target {
 	char pool[VIPFWD_NAME_MAX];
 	struct vip_addr addr;
 	struct probe_spec spec;
 	struct probe_sm sm;
-	uint64_t when;		/* next probe, or timeout of the running one */
+	struct probe_timer timer;	/* next probe, or timeout of the running one */
 	uint64_t started;	/* when the running/last probe started */
 	uint64_t slot;		/* when it was due: the next is planned from
 				 * here, not from started, so that a loop
 				 * running late (slow verdict pushes, a busy
 				 * CPU) does not stretch every later interval
 				 */
-	struct target *wnext;	/* next in its wheel slot */
-	struct target **wpprev;	/* what points at it there; NULL: off */
 	size_t tidx;		/* position in prober.t */
 	struct target *hnext;	/* next in its hash bucket */
 	bool stale;		/* not seen in the latest dump */
@@ -78,9 +72,7 @@ struct prober {
 	struct vip_vec pools;	/* struct vip_pool, from the last dump */
 	struct target **t;	/* every probed backend */
 	size_t n, cap;
-	struct target *wheel[PROBE_WHEEL_SLOTS];	/* by deadline tick */
-	uint64_t wtick;		/* the first tick not run yet */
-	size_t waiting;		/* targets on the wheel */
+	struct probe_wheel wheel;	/* every target, by its deadline */
 	struct target **hash;	/* (pool, addr) -> target, chained */
 	size_t hsize;		/* buckets, a power of two, >= n */
 	uint64_t rnd;
@@ -148,75 +140,9 @@ static const char *health_str(uint8_t h)
 	return s ? s : "?";
 }
 
-/* ---- timer wheel ---- */
-
-/*
- * Targets wait for their deadline on a wheel of PROBE_WHEEL_SLOTS lists,
- * one per tick: adding, moving and removing a target is O(1), and a
- * pass of the loop looks only at the slots of the ticks that ended since
- * the last pass. A target is run at the first pass after the end of its
- * deadline's tick: never early, at most a tick (plus the loop's sleep)
- * late. Deadlines further away than one turn of the wheel (long
- * intervals) wait in their slot and are put back each turn until due.
- * A binary heap did this before; with ten thousand targets its sift-down
- * (a cache miss per level) was a quarter of vipprobe's CPU.
- */
-static struct target **wheel_slot(struct prober *p, uint64_t when)
-{
-	uint64_t tick = when / PROBE_TICK_MS;
-
-	/* A deadline in a tick already run goes to the next one run. */
-	if (tick < p->wtick)
-		tick = p->wtick;
-	return &p->wheel[tick & (PROBE_WHEEL_SLOTS - 1)];
-}
-
-static void wheel_add(struct prober *p, struct target *t)
-{
-	struct target **s = wheel_slot(p, t->when);
-
-	t->wnext = *s;
-	if (*s)
-		(*s)->wpprev = &t->wnext;
-	*s = t;
-	t->wpprev = s;
-	p->waiting++;
-}
-
-static void wheel_del(struct prober *p, struct target *t)
-{
-	if (!t->wpprev)
-		return;
-	*t->wpprev = t->wnext;
-	if (t->wnext)
-		t->wnext->wpprev = t->wpprev;
-	t->wnext = NULL;
-	t->wpprev = NULL;
-	p->waiting--;
-}
-
 static void reschedule(struct prober *p, struct target *t, uint64_t when)
 {
-	wheel_del(p, t);
-	t->when = when;
-	wheel_add(p, t);
-}
-
-/*
- * When the next pass is due (ms, absolute): the end of the first tick
- * that has a target; UINT64_MAX when the wheel is empty. That target
- * may be a turn or more away (the pass then finds nothing): cheap.
- */
-static uint64_t wheel_next(const struct prober *p)
-{
-	uint64_t tick;
-
-	if (!p->waiting)
-		return UINT64_MAX;
-	for (tick = p->wtick; tick < p->wtick + PROBE_WHEEL_SLOTS; tick++)
-		if (p->wheel[tick & (PROBE_WHEEL_SLOTS - 1)])
-			return (tick + 1) * PROBE_TICK_MS;
-	return UINT64_MAX;	/* not reached: waiting counts them */
+	probe_wheel_add(&p->wheel, &t->timer, when);
 }
 
 /* ---- targets ---- */
@@ -392,7 +318,7 @@ static void del_target(struct prober *p, size_t i)
 	struct target *t = p->t[i];
 
 	probe_abort(&t->run);	/* close() also drops it from epoll */
-	wheel_del(p, t);
+	probe_wheel_del(&p->wheel, &t->timer);
 	hash_remove(p, t);
 	p->t[i] = p->t[--p->n];
 	p->t[i]->tidx = i;
@@ -561,7 +487,7 @@ static void got_result(struct prober *p, struct target *t, uint64_t now)
 	if (p->o->once) {
 		t->done = true;
 		t->elapsed_ms = (uint32_t)(now - t->started);
-		wheel_del(p, t);
+		probe_wheel_del(&p->wheel, &t->timer);
 		p->pending--;
 		return;
 	}
@@ -597,7 +523,7 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		got_result(p, t, now);
 		return;
 	}
-	t->slot = t->when;
+	t->slot = t->timer.when;
 	t->started = now;
 	switch (p->syn && t->spec.type == VIPFWD_PROBE_TCP ?
 		probe_syn_start(p->syn, &t->run, &t->spec, &t->addr) :
@@ -620,38 +546,25 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		watch(p, t, EPOLL_CTL_ADD);
 }
 
-/*
- * Runs the targets of every tick that ended since the last pass. due()
- * always puts its target back at now or later, so into a tick not run
- * yet: a slot being run only ever gets a target of a later turn, which
- * goes on the "later" list like the ones found there.
- */
+struct due_pass {
+	struct prober *p;
+	uint64_t now;
+};
+
+static void fire(struct probe_timer *tm, void *arg)
+{
+	struct due_pass *d = arg;
+
+	due(d->p, (struct target *)((char *)tm - offsetof(struct target, timer)),
+	    d->now);
+}
+
+/* Runs the targets of every tick that ended since the last pass. */
 static void run_due(struct prober *p, uint64_t now)
 {
-	uint64_t cur = now / PROBE_TICK_MS;
+	struct due_pass d = { .p = p, .now = now };
 
-	/* After a long stall one turn visits every slot. */
-	if (cur - p->wtick >= PROBE_WHEEL_SLOTS)
-		p->wtick = cur - PROBE_WHEEL_SLOTS + 1;
-	for (; p->wtick < cur; p->wtick++) {
-		struct target **s = &p->wheel[p->wtick & (PROBE_WHEEL_SLOTS - 1)];
-		uint64_t end = (p->wtick + 1) * PROBE_TICK_MS;
-		struct target *t, *later = NULL;
-
-		while ((t = *s)) {
-			wheel_del(p, t);
-			if (t->when < end) {
-				due(p, t, now);
-			} else {
-				t->wnext = later;
-				later = t;
-			}
-		}
-		while ((t = later)) {
-			later = t->wnext;
-			wheel_add(p, t);
-		}
-	}
+	probe_wheel_run(&p->wheel, now, fire, &d);
 }
 
 /* Answers to half-open probes, as many as are queued. */
@@ -732,7 +645,7 @@ static int loop(struct prober *p)
 		run_due(p, now);
 		if (p->o->once && !p->pending)
 			break;
-		next = wheel_next(p);
+		next = probe_wheel_next(&p->wheel);
 		if (next != UINT64_MAX) {
 			uint64_t d = next > now ? next - now : 0;
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vipprobe's pure parts: fall/rise, HTTP status lines, expect codes,
- * jitter, the TCP checksum of a SYN. These run everywhere.
+ * jitter, the timer wheel, the TCP checksum of a SYN. These run
+ * everywhere.
  *
  * The probes themselves (probe_check.c's connect() probes, probe_syn.c's
  * half-open ones) send real packets, and packets go only inside the test
@@ -152,6 +153,108 @@ static void test_jitter(void)
 	tap_ok(in && hi - lo > 150, "jitter: 1000 draws spread over the window (%u..%u)", lo, hi);
 	tap_is_int(probe_first_delay(1000, 0), 0, "first delay: from 0");
 	tap_is_int(probe_first_delay(1000, 0xffffffff), 999, "first delay: below the interval");
+}
+
+/* The timer wheel: a fire() that records what fired, and may re-arm. */
+struct fired {
+	struct probe_wheel *w;
+	struct probe_timer *got[8];
+	uint64_t at[8];
+	int n;
+	uint64_t rearm;		/* 0: leave it off; else re-arm at this */
+};
+
+static void record(struct probe_timer *t, void *arg)
+{
+	struct fired *f = arg;
+
+	if (f->n < 8)
+		f->got[f->n] = t;
+	f->n++;
+	if (f->rearm)
+		probe_wheel_add(f->w, t, f->rearm);
+}
+
+static void test_wheel(void)
+{
+	/* 1,000,000 ms is tick 100,000: a clock far from zero, as ever. */
+	const uint64_t t0 = 1000000;
+	struct probe_wheel *w = calloc(1, sizeof(*w));
+	struct probe_timer a = { 0 }, b = { 0 }, c = { 0 }, far = { 0 };
+	struct fired f = { .w = w };
+
+	if (!w) {
+		tap_ok(false, "wheel: out of memory");
+		return;
+	}
+	tap_ok(probe_wheel_next(w) == UINT64_MAX, "wheel: empty, no next run");
+	probe_wheel_run(w, t0, record, &f);	/* the first run only sets the clock */
+	probe_wheel_add(w, &a, t0 + 25);
+	probe_wheel_add(w, &b, t0 + 3);
+	probe_wheel_add(w, &c, t0 + 3);
+	tap_is_int((long long)w->n, 3, "wheel: three timers on");
+	tap_is_int((long long)(probe_wheel_next(w) - t0), 10,
+		   "wheel: the next run is due at the end of the earliest tick");
+	probe_wheel_run(w, t0 + 9, record, &f);
+	tap_is_int(f.n, 0, "wheel: nothing fires before its tick has ended");
+	probe_wheel_run(w, t0 + 10, record, &f);
+	tap_ok(f.n == 2 && ((f.got[0] == &b && f.got[1] == &c) ||
+			    (f.got[0] == &c && f.got[1] == &b)),
+	       "wheel: both timers of the ended tick fire, once each");
+	tap_ok(!b.pprev && !c.pprev && w->n == 1,
+	       "wheel: fired timers are off the wheel");
+
+	/* Moving a timer: it fires at the new time only. */
+	probe_wheel_add(w, &a, t0 + 45);
+	f.n = 0;
+	probe_wheel_run(w, t0 + 40, record, &f);
+	tap_is_int(f.n, 0, "wheel: a moved timer does not fire at its old time");
+	probe_wheel_run(w, t0 + 50, record, &f);
+	tap_ok(f.n == 1 && f.got[0] == &a, "wheel: it fires at its new time");
+
+	/* More than a turn away (30 s, three turns of 10.24 s): passed
+	 * over by its slot until its own turn.
+	 */
+	probe_wheel_add(w, &far, t0 + 30050);
+	f.n = 0;
+	for (uint64_t now = t0 + 60; now < t0 + 30050; now += 10)
+		probe_wheel_run(w, now, record, &f);
+	tap_is_int(f.n, 0, "wheel: a deadline three turns away waits out the turns");
+	probe_wheel_run(w, t0 + 30060, record, &f);
+	tap_ok(f.n == 1 && f.got[0] == &far, "wheel: and fires in its own turn");
+
+	/* A stall longer than a turn: everything due fires, once. */
+	probe_wheel_add(w, &a, t0 + 31000);
+	probe_wheel_add(w, &b, t0 + 35000);
+	probe_wheel_add(w, &c, t0 + 90000);
+	f.n = 0;
+	probe_wheel_run(w, t0 + 60000, record, &f);
+	tap_ok(f.n == 2 && !a.pprev && !b.pprev && c.pprev,
+	       "wheel: after a 30 s stall the two due timers fire, the later one waits");
+
+	/* A deadline in a tick already run fires at the next run. */
+	probe_wheel_add(w, &a, t0 + 100);
+	tap_is_int((long long)(probe_wheel_next(w) - (t0 + 60000)), 10,
+		   "wheel: a deadline in the past is due at the end of the current tick");
+	f.n = 0;
+	probe_wheel_run(w, t0 + 60010, record, &f);
+	tap_ok(f.n == 1 && f.got[0] == &a, "wheel: and fires then");
+
+	/* fire() re-arming at now: not again in the same run. */
+	probe_wheel_add(w, &a, t0 + 60015);
+	f.n = 0;
+	f.rearm = t0 + 60020;
+	probe_wheel_run(w, t0 + 60020, record, &f);
+	tap_is_int(f.n, 1, "wheel: a timer re-armed at now by fire() waits for the next run");
+	f.rearm = 0;
+	probe_wheel_run(w, t0 + 60030, record, &f);
+	tap_is_int(f.n, 2, "wheel: and fires at the end of its tick");
+
+	probe_wheel_del(w, &c);
+	probe_wheel_del(w, &c);
+	tap_ok(w->n == 0 && probe_wheel_next(w) == UINT64_MAX,
+	       "wheel: deleting (twice) leaves it empty");
+	free(w);
 }
 
 static void hex(uint8_t *out, const char *s)
@@ -560,6 +663,7 @@ void test_probe(void)
 	test_sm();
 	test_http();
 	test_jitter();
+	test_wheel();
 	test_csum();
 	if (!vm || strcmp(vm, "1")) {
 		tap_diag("probe sockets: only in the VM (selftests/probe_unit.bats)");
