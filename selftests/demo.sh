@@ -3,7 +3,7 @@
 #
 # selftests/demo.sh: the guest-cluster walkthrough (`make demo` runs it in
 # a throwaway VM with the module loaded). It needs root, the vipfwd module
-# loaded and tool/vipctl built; everything happens in network namespaces
+# loaded and tool/vipctl and tool/vipprobe built; everything happens in network namespaces
 # named demo-*, removed at the end. Exit status 0 only if every step
 # behaved as the text says.
 #
@@ -98,6 +98,7 @@ if [ ! -d /sys/module/vipfwd ]; then
 	exit 1
 fi
 [ -x "$VIPCTL" ] || { say "tool/vipctl is not built: run \`make\`."; exit 1; }
+[ -x "$REPO/tool/vipprobe" ] || { say "tool/vipprobe is not built: run \`make\`."; exit 1; }
 
 # ---------------------------------------------------------------------------
 heading "vipfwd demo: a failover cluster's floating IP"
@@ -164,13 +165,35 @@ notice "The client's packets were dropped and counted under \"no-backend\" ($dro
 if [ "${drops:-0}" -gt 0 ]; then pass "drops counted"; else fail "no-backend drops not counted"; fi
 
 # ---------------------------------------------------------------------------
-heading "4. Node 11 is the active node"
+heading "4. vipprobe: node 11 answers the probe, so node 11 gets the traffic"
 
-say "The health prober (vipprobe: it connects to port 59999 of every node and" \
-	"reports up or down) is a later piece of work, so here the verdicts are set" \
-	"by hand, exactly as vipprobe will set them:"
-show vipctl -n demo-lb backend health sqlcluster 10.0.0.11 up || fail "health up failed"
-show vipctl -n demo-lb backend health sqlcluster 10.0.0.12 down || fail "health down failed"
+say "The cluster runs its probe listener on TCP 59999 only on the active node," \
+	"node 11 for now. vipprobe, on the load balancer, probes every node's own" \
+	"address on that port and sets each node's health in vipfwd. For the demo the" \
+	"probe runs every second and 2 failures mean down (the pool above has the" \
+	"production values, 5 s and 11), so the failover below takes seconds:"
+show vipctl -n demo-lb pool set sqlcluster probe tcp 59999 interval 1 timeout 1 fall 2 rise 1 ||
+	fail "pool set failed"
+bg b1 probe11 socat TCP-LISTEN:59999,reuseaddr,fork SYSTEM:true
+probe11=$BG_PID
+wait_listen b1 tcp "0.0.0.0:59999" || fail "node 11's probe listener did not start"
+printf '%s$ vipprobe -n demo-lb &%s   (on a host: systemctl enable --now vipprobe)\n' "$bold" "$plain"
+bg lb vipprobe "$REPO/tool/vipprobe"
+# health ADDR: the node's health as vipfwd has it.
+health() {
+	"$VIPCTL" -n demo-lb -j show |
+		jq -r --arg a "$1" '.pools[].backends[] | select(.addr == $a) | .health'
+}
+# healths_are H11 H12: node 11's and node 12's health are H11 and H12.
+# shellcheck disable=SC2317 # called through wait_until
+healths_are() { [ "$(health 10.0.0.11)" = "$1" ] && [ "$(health 10.0.0.12)" = "$2" ]; }
+if wait_until 15 healths_are up down; then
+	pass "vipprobe set node 11 up and node 12 down"
+else
+	fail "after 15 s: node 11 is $(health 10.0.0.11), node 12 $(health 10.0.0.12)"
+fi
+say "vipprobe's log (one line per health change):"
+sed -n 's/^[^ ]* vipprobe: /  /p' "$VF_DIR/vipprobe.log"
 show vipctl -n demo-lb show
 echo
 say "Three new connections from the client:"
@@ -189,10 +212,26 @@ fi
 # ---------------------------------------------------------------------------
 heading "5. Failover: node 12 takes over"
 
-say "The cluster moves its role to node 12: node 11 stops answering the probe," \
-	"node 12 starts. Again by hand:"
-show vipctl -n demo-lb backend health sqlcluster 10.0.0.11 down || fail "health down failed"
-show vipctl -n demo-lb backend health sqlcluster 10.0.0.12 up || fail "health up failed"
+say "The cluster moves its role to node 12: node 11 stops its probe listener," \
+	"node 12 starts one. Nothing is done on the load balancer:"
+lines=$(wc -l <"$VF_DIR/vipprobe.log")
+t0=$EPOCHREALTIME
+stop_pid "$probe11"
+bg b2 probe12 socat TCP-LISTEN:59999,reuseaddr,fork SYSTEM:true
+wait_listen b2 tcp "0.0.0.0:59999" || fail "node 12's probe listener did not start"
+if wait_until 15 healths_are down up; then
+	ms=$(( (${EPOCHREALTIME/./} - ${t0/./}) / 1000 ))
+	# interval x fall + one interval, and a second of slack.
+	if [ "$ms" -le 4000 ]; then
+		pass "vipprobe moved the health over in $ms ms (at most 1 s x 2 failures + 1 s + 1 s slack)"
+	else
+		fail "the health moved over only after $ms ms"
+	fi
+else
+	fail "after 15 s: node 11 is $(health 10.0.0.11), node 12 $(health 10.0.0.12)"
+fi
+say "vipprobe's log since:"
+tail -n +"$((lines + 1))" "$VF_DIR/vipprobe.log" | sed -n 's/^[^ ]* vipprobe: /  /p'
 show vipctl -n demo-lb show
 echo
 say "Three new connections from the client, same address and port as before:"
