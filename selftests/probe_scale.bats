@@ -123,23 +123,10 @@ cpu_ticks() {
 	echo "${12} ${13}"
 }
 
-# The listener: accepts and closes as fast as it can; the probes close
-# with an RST, so nothing lingers.
+# The listener (selftests/bench/probe-farm, shared with probe-host):
+# accepts and closes as fast as it can.
 farm_listener() {
-	cat >"$VF_DIR/farm.py" <<'PY'
-import os, socket, sys
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-s.listen(65535)
-accept, close = s._accept, os.close
-while True:
-    try:
-        close(accept()[0])
-    except OSError:
-        pass
-PY
-	bg fm farm taskset -c 1 /usr/bin/python3 "$VF_DIR/farm.py" "$PORT"
+	bg fm farm taskset -c 1 /usr/bin/python3 "$REPO/selftests/bench/probe-farm" "$PORT"
 	wait_listen fm tcp "0.0.0.0:$PORT"
 }
 
