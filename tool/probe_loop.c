@@ -12,9 +12,9 @@
  * tens of thousands of wakeups a second (a due probe, an answer, each on
  * its own), and going to sleep and waking up cost more than the probes
  * (docs/benchmarks.md, "vipprobe on the host"). Probes start and results
- * are seen up to a tick late; intervals and timeouts are whole seconds
- * or hundreds of milliseconds, and the next probe is planned from its
- * slot, not from when it ran, so nothing drifts.
+ * are seen up to a tick late, so a timeout is honoured to within a tick;
+ * the next probe is planned from its slot, not from when it ran, so
+ * nothing drifts.
  *
  * The configuration is read with one dump at start (and on SIGHUP, or
  * when events were lost) and then followed through the "events"
@@ -654,9 +654,14 @@ static int loop(struct prober *p)
 		/* --once answers as fast as it can; a full array means
 		 * more is waiting already.
 		 */
-		if (!p->o->once && !full && now - p->woke < PROBE_TICK_MS) {
-			sleep_ms(p->woke + PROBE_TICK_MS - now);
-			timeout = 0;
+		if (!p->o->once && !full) {
+			/* The pass above took time too: the clock again. */
+			uint64_t t = now_ms();
+
+			if (t - p->woke < PROBE_TICK_MS) {
+				sleep_ms(p->woke + PROBE_TICK_MS - t);
+				timeout = 0;
+			}
 		}
 		n = epoll_wait(p->epfd, evs, (int)VIP_ARRAY_SIZE(evs), timeout);
 		p->woke = now_ms();
