@@ -232,6 +232,7 @@ s.sendto(bytes(pkt), (vip, 0))
 	# lowers its route toward the client.
 	wait_until 20 sh -c "ip -n $(ns_of "$role") -6 route get $CL6 from $VIP6 | grep -q 'mtu 1300'" ||
 		vf_die "$role did not learn mtu 1300: $(ip -n "$(ns_of "$role")" -6 route get "$CL6" from "$VIP6")"
+	route_caches_flush
 	dmesg_clean_since
 }
 
@@ -325,41 +326,78 @@ s.sendto(bytes(pkt), (vip, 0))
 	dmesg_clean_since
 }
 
-# mtu_watch ROLE ADDR: note in the background every path MTU that ROLE's
-# route to ADDR shows; mtu_seen ROLE MTU stops that and says whether MTU
-# was among them. Why not one look afterwards: the IPv6 route garbage
-# collector may drop a learned exception at any time (a gateway exception
-# goes when the gateway's neighbour entry lacks the router flag), and a
-# once-learned MTU is what the test is about. CI saw the client's route
-# without its 1460 right after a transfer that had needed it.
-mtu_watch() {
+# ptb_watch ROLE: record, in ROLE's namespace, every ICMPv6 packet too big
+# that arrives on any device (lb's own packet too big reaches its socket
+# over lo) and, as a note, every path MTU ROLE's route to the VIP shows.
+# ptb_seen ROLE MTU stops both and says whether ROLE's kernel took in a
+# packet too big that announces MTU about a packet to the VIP: the capture
+# shows it and Icmp6InPktTooBigs counts it taken in.
+# Why not the route: the IPv6 route gc may drop a learned exception at any
+# time (a gateway's exception goes when the gateway's neighbour entry
+# lacks the router flag) while the socket keeps its smaller MSS. CI saw
+# the client's route without its 1460 at the end of a transfer that had
+# needed it; the packet too big is what the test is about.
+ptb_watch() {
+	local w filter="icmp6 and ip6[40] == 2" off=72
+	# The quoted packet's destination is at 40 + 8 + 24: the VIP, word
+	# by word (tcpdump prints nothing of the quoted packet).
+	for w in $(python3 -c 'import ipaddress, sys
+print(" ".join(hex(int(ipaddress.ip_address(sys.argv[1])) >> s & 0xffffffff) for s in (96, 64, 32, 0)))' "$VIP6"); do
+		filter+=" and ip6[$off:4] == $w"
+		off=$((off + 4))
+	done
+	PTB_IN0=$(ptb_in "$1")
+	bg "$1" "ptb-$1" tcpdump -l -nn -v -i any "$filter"
+	PTB_PID=$BG_PID
+	wait_until 60 grep -q "listening on" "$VF_DIR/ptb-$1.log" ||
+		vf_die "tcpdump in $1 did not start: $(cat "$VF_DIR/ptb-$1.log")"
 	# shellcheck disable=SC2016 # expanded by the inner shell
 	bg "$1" "mtuwatch-$1" bash -c '
 		exec {pause}<> <(:)
 		while :; do
 			ip -6 route get "$1" | grep -o "mtu [0-9]*" || :
 			read -rt 0.2 -u "$pause" || :
-		done' mtuwatch "$2"
+		done' mtuwatch "$VIP6"
 	MTU_WATCH_PID=$BG_PID
 }
-mtu_seen() {
+ptb_in() {
+	nsx "$1" awk '$1 == "Icmp6InPktTooBigs" { print $2 }' /proc/net/snmp6
+}
+ptb_seen() {
+	local in1
 	stop_pid "$MTU_WATCH_PID"
-	echo "$1 route MTUs seen: $(sort -u "$VF_DIR/mtuwatch-$1.log" | tr '\n' ' ')"
-	nsx "$1" ip -6 route get "$VIP6"
-	nsx "$1" ip -6 neigh show
-	grep -qx "mtu $2" "$VF_DIR/mtuwatch-$1.log"
+	# tcpdump prints what it captured before it exits on SIGTERM.
+	stop_pid "$PTB_PID"
+	in1=$(ptb_in "$1")
+	echo "$1 route MTUs seen (a note): $(sort -u "$VF_DIR/mtuwatch-$1.log" | tr '\n' ' ')"
+	echo "$1 Icmp6InPktTooBigs $PTB_IN0 -> $in1; packets too big captured:"
+	cat "$VF_DIR/ptb-$1.log"
+	[ "$in1" -gt "$PTB_IN0" ] || return 1
+	grep -q "packet too big, mtu $2\$" "$VF_DIR/ptb-$1.log"
+}
+
+# route_caches_flush: forget every learned path MTU. A backend that
+# learned a smaller one toward the client (the packet too big test
+# teaches one 1300) advertises a smaller MSS, and then the client never
+# needs a packet too big from lb: which backend a connection lands on
+# must not decide what a test sees.
+route_caches_flush() {
+	local role
+	for role in cl lb b1 b2; do
+		nsx "$role" ip -6 route flush cache
+	done
 }
 
 @test "path MTU: 1 MB through the IPv6 VIP completes, the client learns 1460" {
 	local tb0 p out
 	tb0=$(drop too_big)
-	nsx cl ip -6 route flush cache
+	route_caches_flush
 	p=$(payload big 1048576)
 	out=$VF_DIR/bigecho
-	mtu_watch cl "$VIP6"
+	ptb_watch cl
 	tcp_echo cl "[$VIP6]" 8080 "$p" "$out" || vf_die "1 MB through the IPv6 VIP failed"
 	check_echo "$p" "$out"
-	mtu_seen cl 1460 || vf_die "the client's route to the VIP never showed mtu 1460"
+	ptb_seen cl 1460 || vf_die "the client took in no packet too big with mtu 1460 about the VIP"
 	[ "$(drop too_big)" -gt "$tb0" ] || vf_die "too_big stayed $tb0"
 	dmesg_clean_since
 }
@@ -369,15 +407,15 @@ mtu_seen() {
 	# Like topo.bash's IPv4 route: only for lb's socket to pick a source;
 	# rt has no route to the VIP, so without vipfwd nothing arrives.
 	nsx lb ip -6 route add fd00:100::/64 via "$RT6"
-	nsx lb ip -6 route flush cache
+	route_caches_flush
 	p=$(payload lo 300000)
-	mtu_watch lb "$VIP6"
+	ptb_watch lb
 	tcp_echo lb "[$VIP6]" 8080 "$p" "$VF_DIR/loecho" || vf_die "lb's connection to the IPv6 VIP failed"
 	check_echo "$p" "$VF_DIR/loecho"
 	seen=0
-	mtu_seen lb 1460 || seen=$?
+	ptb_seen lb 1460 || seen=$?
 	nsx lb ip -6 route del fd00:100::/64 via "$RT6"
-	[ "$seen" -eq 0 ] || vf_die "lb's route to the VIP never showed mtu 1460"
+	[ "$seen" -eq 0 ] || vf_die "lb took in no packet too big with mtu 1460 about the VIP"
 	dmesg_clean_since
 }
 
