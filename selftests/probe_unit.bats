@@ -12,7 +12,9 @@
 #   syn: ...    probe_syn.c: half-open probes from a raw socket, IPv4 and
 #               IPv6, refused, no answer, answers matched on ports and
 #               acknowledgment number, nothing left to accept on the
-#               backend
+#               backend; SYNs queued and sent in batches (150 backends at
+#               once), a probe forgotten while queued, a SYN the kernel
+#               refuses at the flush
 
 #
 # The binary runs under valgrind (as `make -C tool test` does on the host),
@@ -57,7 +59,7 @@ case_ok() {
 	grep -qE '^1\.\.[0-9]+$' "$tap" || { tail -n 20 "$tap"; false; }
 	# Every network case has a test below (and no other suite failed).
 	n=$(grep -cE '^(not )?ok [0-9]+ - (check|syn): ' "$tap")
-	[ "$n" -eq 44 ] || { echo "$n probe cases, this file knows 44"; false; }
+	[ "$n" -eq 54 ] || { echo "$n probe cases, this file knows 54"; false; }
 	! grep -E '^not ok' "$tap"
 	# 99: valgrind found an error or a leak (its report is in the TAP).
 	[ "$(cat "$BATS_FILE_TMPDIR/unit.rc")" = 0 ] || { grep '^==' "$tap"; false; }
@@ -96,6 +98,16 @@ case_ok() {
 @test "syn: no answer is a failure" { case_ok "syn: no answer is a failure"; }
 @test "syn: timeout detail" { case_ok "syn: timeout detail"; }
 @test "syn: a timed-out probe is off the engine" { case_ok "syn: a timed-out probe is off the engine"; }
+@test "syn: 150 probes queued" { case_ok "syn: 150 probes queued"; }
+@test "syn: every SYN sent" { case_ok "syn: every SYN sent"; }
+@test "syn: every backend answered SYN-ACK" { case_ok "syn: every backend answered SYN-ACK"; }
+@test "syn: one more queued" { case_ok "syn: one more queued"; }
+@test "syn: aborted while queued, nothing to send or hand back" { case_ok "syn: aborted while queued, nothing to send or hand back"; }
+@test "syn: 10.9.9.9 answers" { case_ok "syn: 10.9.9.9 answers"; }
+@test "syn: queued with the kept source address" { case_ok "syn: queued with the kept source address"; }
+@test "syn: the flush hands the probe back" { case_ok "syn: the flush hands the probe back"; }
+@test "syn: it failed, a verdict, off the engine" { case_ok "syn: it failed, a verdict, off the engine"; }
+@test "syn: the kernel's reason" { case_ok "syn: the kernel's reason"; }
 @test "syn: a probe in flight" { case_ok "syn: a probe in flight"; }
 @test "syn: a second probe of the same backend in flight" { case_ok "syn: a second probe of the same backend in flight"; }
 @test "syn: they have different source ports" { case_ok "syn: they have different source ports"; }

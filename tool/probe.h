@@ -100,11 +100,14 @@ int probe_http_request(char *buf, size_t size, const char *path,
 
 /* ---- one probe on a socket (probe_check.c) ---- */
 
+/* HTTP's strings first: what every probe reads is at the end, next to
+ * struct target's own hot fields (probe_loop.c).
+ */
 struct probe_spec {
-	uint8_t type;		/* VIPFWD_PROBE_TCP or VIPFWD_PROBE_HTTP */
-	uint16_t port;
 	char path[VIPFWD_HTTP_PATH_MAX];
 	char expect[VIPFWD_HTTP_EXPECT_MAX];
+	uint8_t type;		/* VIPFWD_PROBE_TCP or VIPFWD_PROBE_HTTP */
+	uint16_t port;
 	uint32_t interval_ms;
 	uint32_t timeout_ms;
 	uint32_t fall;
@@ -131,6 +134,7 @@ struct probe_run {
 	size_t len;		/* bytes in buf */
 	size_t off;		/* bytes of the request already sent */
 	bool ok;		/* result, valid once done */
+	bool local_error;	/* half-open: our side could not send, no verdict */
 	/* Half-open probes (probe_syn.c): the engine it is in flight on
 	 * (NULL when none), its chain there and its key.
 	 */
@@ -179,12 +183,19 @@ void probe_syn_close(struct probe_syn *e);
 /* The raw socket to watch for EPOLLIN for family (-1: none). */
 int probe_syn_fd(const struct probe_syn *e, int family);
 /*
- * Sends the SYN of a TCP probe of addr; returns like probe_start(). In
+ * Queues the SYN of a TCP probe of addr; returns like probe_start(). In
  * flight (0), r->fd stays -1: the answer comes through probe_syn_recv(),
- * the timeout through probe_timeout().
+ * the timeout through probe_timeout(). The SYN leaves with the next
+ * probe_syn_flush(), or at once when a batch is full.
  */
 int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 		    const struct probe_spec *spec, const struct vip_addr *addr);
+/*
+ * Sends every queued SYN. Returns the probes whose SYN could not be sent
+ * since the last call, finished (r->ok false, r->detail says why; with
+ * r->local_error no verdict is due), chained by r->snext.
+ */
+struct probe_run *probe_syn_flush(struct probe_syn *e);
 /*
  * Reads one packet from family's raw socket. Returns the probe it
  * finished (result in it), or NULL; *again is false once nothing is left.

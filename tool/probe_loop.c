@@ -43,10 +43,16 @@
 #include "lib/objects.h"
 #include "probe.h"
 
+/*
+ * What a probe touches lies together, from the end of spec to the start
+ * of run: at 10,000 backends every target is a cache miss, and a probe
+ * that reads five neighbouring lines instead of seven scattered ones
+ * costs measurably less.
+ */
 struct target {
 	char pool[VIPFWD_NAME_MAX];
+	struct probe_spec spec;	/* its strings first, rarely read */
 	struct vip_addr addr;
-	struct probe_spec spec;
 	struct probe_sm sm;
 	struct probe_timer timer;	/* next probe, or timeout of the running one */
 	uint64_t started;	/* when the running/last probe started */
@@ -516,6 +522,17 @@ static void watch(struct prober *p, struct target *t, int op)
 	}
 }
 
+/* Our own side is short of something: try again soon, no verdict. */
+static void short_of(struct prober *p, struct target *t, uint64_t now)
+{
+	if (!p->short_logged) {
+		logmsg("cannot start probes: %s (retrying, no verdicts meanwhile)",
+		       t->run.detail);
+		p->short_logged = true;
+	}
+	reschedule(p, t, now + 100 + rnd32(p) % 400);
+}
+
 static void due(struct prober *p, struct target *t, uint64_t now)
 {
 	if (t->run.phase != PROBE_IDLE) {
@@ -529,12 +546,7 @@ static void due(struct prober *p, struct target *t, uint64_t now)
 		probe_syn_start(p->syn, &t->run, &t->spec, &t->addr) :
 		probe_start(&t->run, &t->spec, &t->addr)) {
 	case -1:
-		if (!p->short_logged) {
-			logmsg("cannot start probes: %s (retrying, no verdicts meanwhile)",
-			       t->run.detail);
-			p->short_logged = true;
-		}
-		reschedule(p, t, now + 100 + rnd32(p) % 400);
+		short_of(p, t, now);
 		return;
 	case 1:
 		got_result(p, t, now);
@@ -559,12 +571,29 @@ static void fire(struct probe_timer *tm, void *arg)
 	    d->now);
 }
 
-/* Runs the targets of every tick that ended since the last pass. */
+/*
+ * Runs the targets of every tick that ended since the last pass, then
+ * sends the SYNs they queued; a probe whose SYN could not be sent is
+ * judged only now, outside the wheel's pass.
+ */
 static void run_due(struct prober *p, uint64_t now)
 {
 	struct due_pass d = { .p = p, .now = now };
+	struct probe_run *r, *next;
+	struct target *t;
 
 	probe_wheel_run(&p->wheel, now, fire, &d);
+	if (!p->syn)
+		return;
+	for (r = probe_syn_flush(p->syn); r; r = next) {
+		next = r->snext;
+		r->snext = NULL;
+		t = (struct target *)((char *)r - offsetof(struct target, run));
+		if (r->local_error)
+			short_of(p, t, now);
+		else
+			got_result(p, t, now);
+	}
 }
 
 /* Answers to half-open probes, as many as are queued. */

@@ -9,8 +9,14 @@
  *
  * Why: a connect() probe costs a socket, a three-way handshake, an RST
  * and their system calls per probe, nearly all of it kernel work; a SYN
- * probe is one sendto() and one recv() of a packet that a BPF filter has
- * already picked out.
+ * probe is a share of one sendmmsg() and of one recvmmsg(), of a packet
+ * that a BPF filter has already picked out.
+ *
+ * SYNs are queued by probe_syn_start() and sent together by
+ * probe_syn_flush(), which the loop calls after each pass over what is
+ * due (at most SYN_TX_BATCH wait: a full batch goes out at once). A SYN
+ * that cannot be sent finishes its probe there; flush hands such probes
+ * back, since the loop must not judge them in the middle of its pass.
  *
  * The source ports come from a small reserved block: each is bound (not
  * listening) by one TCP socket of ours, so no local connect() can be
@@ -50,6 +56,18 @@
 
 #define SYN_RX_BATCH	64
 #define SYN_RX_LEN	128	/* of an answer only the headers matter */
+#define SYN_TX_BATCH	64
+
+/* SYNs queued for the next sendmmsg(); a slot whose probe was forgotten
+ * meanwhile has r[i] == NULL and is skipped.
+ */
+struct syn_tx {
+	uint8_t pkt[SYN_TX_BATCH][SYN_IP4_HDR + SYN_SEG];
+	struct sockaddr_in6 to[SYN_TX_BATCH];	/* or a sockaddr_in */
+	socklen_t tolen[SYN_TX_BATCH];
+	struct probe_run *r[SYN_TX_BATCH];
+	int n;
+};
 
 /* Answers read by the last recvmmsg(), handed out one at a time. */
 struct syn_rx {
@@ -69,6 +87,11 @@ struct probe_syn {
 	uint16_t lo, hi;	/* every reserved port is in lo..hi */
 	uint64_t rnd;
 	struct syn_rx rx[2];	/* [0] IPv4, [1] IPv6 */
+	struct syn_tx tx[2];
+	/* Probes whose SYN could not be sent, for probe_syn_flush() to
+	 * hand back; chained by snext, phase PROBE_IDLE, syn still set.
+	 */
+	struct probe_run *unsent;
 	struct probe_run *hash[SYN_BUCKETS];
 };
 
@@ -114,18 +137,40 @@ static struct probe_run *syn_find(struct probe_syn *e,
 	return NULL;
 }
 
-void probe_syn_forget(struct probe_run *r)
+/* Takes r out of the hash and, if its SYN still waits, out of the batch. */
+static void syn_unhash(struct probe_syn *e, struct probe_run *r)
 {
+	struct syn_tx *q = &e->tx[r->addr.family == AF_INET6];
 	struct probe_run **b;
+	int i;
 
-	if (!r->syn)
-		return;
-	for (b = syn_bucket(r->syn, &r->addr, r->dport, r->sport); *b;
+	for (b = syn_bucket(e, &r->addr, r->dport, r->sport); *b;
 	     b = &(*b)->snext)
 		if (*b == r) {
 			*b = r->snext;
 			break;
 		}
+	for (i = 0; i < q->n; i++)
+		if (q->r[i] == r)
+			q->r[i] = NULL;
+}
+
+void probe_syn_forget(struct probe_run *r)
+{
+	struct probe_syn *e = r->syn;
+	struct probe_run **u;
+
+	if (!e)
+		return;
+	if (r->phase == PROBE_SYN_SENT) {
+		syn_unhash(e, r);
+	} else {
+		for (u = &e->unsent; *u; u = &(*u)->snext)
+			if (*u == r) {
+				*u = r->snext;
+				break;
+			}
+	}
 	r->snext = NULL;
 	r->syn = NULL;
 }
@@ -318,6 +363,8 @@ void probe_syn_close(struct probe_syn *e)
 	for (i = 0; i < SYN_BUCKETS; i++)
 		while (e->hash[i])
 			probe_syn_forget(e->hash[i]);
+	while (e->unsent)
+		probe_syn_forget(e->unsent);
 	for (i = 0; i < 2; i++) {
 		if (e->fd[i] >= 0)
 			close(e->fd[i]);
@@ -391,6 +438,8 @@ static int syn_finish(struct probe_run *r, bool ok, const char *detail)
 	return 1;
 }
 
+static void syn_tx_send(struct probe_syn *e, int fam);
+
 /*
  * Our address towards the backend, for the checksum's pseudo header: a
  * route lookup (connect() of a UDP socket sends nothing), kept in @r and
@@ -443,15 +492,16 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	int fam = addr->family == AF_INET6;
 	struct sockaddr_storage ss;
 	socklen_t slen;
-	uint8_t pkt[SYN_IP4_HDR + SYN_SEG], *seg;
+	struct syn_tx *q;
+	uint8_t *pkt, *seg;
 	size_t tries;
 
 	memset(&ss, 0, sizeof(ss));
+	probe_syn_forget(r);
 	r->fd = -1;
 	r->phase = PROBE_IDLE;
 	r->detail[0] = '\0';
-	r->syn = NULL;
-	r->snext = NULL;
+	r->local_error = false;
 	if (e->fd[fam] < 0)
 		return syn_finish(r, false, "connect: Address family not supported by protocol");
 	if (fam) {
@@ -495,7 +545,14 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	}
 	r->isn = syn_rnd(e);
 
-	memset(pkt, 0, sizeof(pkt));
+	/* A full batch goes out first; what it could not send waits on
+	 * e->unsent for probe_syn_flush().
+	 */
+	q = &e->tx[fam];
+	if (q->n == SYN_TX_BATCH)
+		syn_tx_send(e, fam);
+	pkt = q->pkt[q->n];
+	memset(pkt, 0, sizeof(q->pkt[0]));
 	if (!fam) {
 		/* IPv4: our own header (IP_HDRINCL). The kernel fills in
 		 * the total length and the header checksum; a non-zero ID
@@ -522,19 +579,10 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	seg[21] = 4;
 	put16(seg + 22, fam ? 1440 : 1460);
 	put16(seg + 16, probe_tcp_csum(&r->src, addr, seg, SYN_SEG));
+	memcpy(&q->to[q->n], &ss, slen);
+	q->tolen[q->n] = slen;
+	q->r[q->n++] = r;
 
-	if (sendto(e->fd[fam], pkt, fam ? SYN_SEG : SYN_IP4_HDR + SYN_SEG, 0,
-		   (struct sockaddr *)&ss, slen) < 0) {
-		char d[PROBE_DETAIL];
-
-		if (errno == ENOBUFS || errno == ENOMEM || errno == EAGAIN) {
-			snprintf(r->detail, sizeof(r->detail), "send: %s",
-				 strerror(errno));
-			return -1;
-		}
-		snprintf(d, sizeof(d), "connect: %s", strerror(errno));
-		return syn_finish(r, false, d);
-	}
 	r->syn = e;
 	{
 		struct probe_run **b = syn_bucket(e, addr, r->dport, r->sport);
@@ -544,6 +592,75 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	}
 	r->phase = PROBE_SYN_SENT;
 	return 0;
+}
+
+/*
+ * A SYN that could not be sent ends its probe: a failure like connect()'s
+ * (no route, unreachable), or with r->local_error no verdict at all when
+ * our own side was short (buffers, memory).
+ */
+static void syn_unsendable(struct probe_syn *e, struct probe_run *r, int err)
+{
+	syn_unhash(e, r);
+	r->phase = PROBE_IDLE;
+	r->ok = false;
+	r->local_error = err == ENOBUFS || err == ENOMEM || err == EAGAIN;
+	snprintf(r->detail, sizeof(r->detail), "%s: %s",
+		 r->local_error ? "send" : "connect", strerror(err));
+	r->snext = e->unsent;
+	e->unsent = r;
+}
+
+/*
+ * Sends family's queued SYNs with as few sendmmsg() calls as the kernel
+ * lets us: it stops at a message it cannot send, which the next call
+ * then reports as its error.
+ */
+static void syn_tx_send(struct probe_syn *e, int fam)
+{
+	struct syn_tx *q = &e->tx[fam];
+	struct mmsghdr h[SYN_TX_BATCH];
+	struct iovec iov[SYN_TX_BATCH];
+	struct probe_run *r[SYN_TX_BATCH];
+	int i, n = 0, done = 0, got;
+
+	for (i = 0; i < q->n; i++) {
+		if (!q->r[i])
+			continue;	/* forgotten while queued */
+		iov[n].iov_base = q->pkt[i];
+		iov[n].iov_len = fam ? SYN_SEG : SYN_IP4_HDR + SYN_SEG;
+		memset(&h[n], 0, sizeof(h[n]));
+		h[n].msg_hdr.msg_name = &q->to[i];
+		h[n].msg_hdr.msg_namelen = q->tolen[i];
+		h[n].msg_hdr.msg_iov = &iov[n];
+		h[n].msg_hdr.msg_iovlen = 1;
+		r[n++] = q->r[i];
+	}
+	q->n = 0;
+	while (done < n) {
+		got = sendmmsg(e->fd[fam], h + done, (unsigned int)(n - done), 0);
+		if (got > 0) {
+			done += got;
+		} else if (got < 0 && errno != EINTR) {
+			syn_unsendable(e, r[done], errno);
+			done++;
+		}
+	}
+}
+
+struct probe_run *probe_syn_flush(struct probe_syn *e)
+{
+	struct probe_run *u, *r;
+	int fam;
+
+	for (fam = 0; fam < 2; fam++)
+		if (e->tx[fam].n)
+			syn_tx_send(e, fam);
+	u = e->unsent;
+	e->unsent = NULL;
+	for (r = u; r; r = r->snext)
+		r->syn = NULL;
+	return u;
 }
 
 /*
@@ -562,8 +679,11 @@ static bool syn_rx_fill(struct probe_syn *e, int fam)
 		memset(&q->h[i], 0, sizeof(q->h[i]));
 		q->h[i].msg_hdr.msg_iov = &q->iov[i];
 		q->h[i].msg_hdr.msg_iovlen = 1;
-		q->h[i].msg_hdr.msg_name = &q->from[i];
-		q->h[i].msg_hdr.msg_namelen = sizeof(q->from[i]);
+		/* IPv4's sender is in the IP header we get anyway. */
+		if (fam) {
+			q->h[i].msg_hdr.msg_name = &q->from[i];
+			q->h[i].msg_hdr.msg_namelen = sizeof(q->from[i]);
+		}
 	}
 	q->n = 0;
 	q->next = 0;

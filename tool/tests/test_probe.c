@@ -499,7 +499,98 @@ static bool syn_probe(struct probe_syn *e, struct probe_run *r,
 		tap_diag("probe_syn_start: %s", r->detail);
 	if (rc)
 		return r->ok;
+	if (probe_syn_flush(e)) {
+		tap_diag("the SYN was not sent: %s", r->detail);
+		return false;
+	}
 	return syn_wait(e, r, a->family, ms);
+}
+
+#define SYN_MANY 150	/* more than two of probe_syn.c's send batches */
+
+/*
+ * Queued SYNs: more than a batch at once all leave and are all answered;
+ * a probe forgotten while queued is never sent; a SYN the kernel refuses
+ * finishes its probe at the flush, with the reason.
+ */
+static void test_syn_batch(struct probe_syn *e, const struct probe_spec *tcp)
+{
+	static struct probe_run many[SYN_MANY];
+	struct probe_spec s = *tcp, *spec = &s;
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct vip_addr a = { .family = AF_INET };
+	struct probe_run r, *u;
+	socklen_t len = sizeof(any);
+	int srv, i, started = 0, ok = 0, left;
+	bool again;
+
+	/* One listener for 127.0.0.1 to 127.0.0.150: every one a backend. */
+	srv = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv < 0 || bind(srv, (struct sockaddr *)&any, sizeof(any)) ||
+	    listen(srv, 256) || getsockname(srv, (struct sockaddr *)&any, &len)) {
+		tap_ok(false, "syn: a listener on every address: %s",
+		       strerror(errno));
+		if (srv >= 0)
+			close(srv);
+		return;
+	}
+	spec->port = ntohs(any.sin_port);
+	memset(many, 0, sizeof(many));
+	for (i = 0; i < SYN_MANY; i++) {
+		a.u.v4.s_addr = htonl(INADDR_LOOPBACK + (uint32_t)i);
+		started += probe_syn_start(e, &many[i], spec, &a) == 0;
+	}
+	tap_is_int(started, SYN_MANY, "syn: %d probes queued", SYN_MANY);
+	u = probe_syn_flush(e);
+	tap_ok(u == NULL, "syn: every SYN sent (%s)", u ? u->detail : "");
+	for (i = 0, left = SYN_MANY; left && i < 300; i++) {
+		struct pollfd pfd = { .fd = probe_syn_fd(e, AF_INET),
+				      .events = POLLIN };
+
+		if (poll(&pfd, 1, 10) <= 0)
+			continue;
+		for (again = true; again;)
+			left -= probe_syn_recv(e, AF_INET, &again) != NULL;
+	}
+	for (i = 0; i < SYN_MANY; i++) {
+		if (many[i].phase == PROBE_SYN_SENT)
+			probe_timeout(&many[i]);
+		ok += many[i].ok && !strcmp(many[i].detail, "SYN-ACK");
+	}
+	tap_is_int(ok, SYN_MANY, "syn: every backend answered SYN-ACK");
+
+	/* Forgotten before the flush: off the engine, never sent. */
+	memset(&r, 0, sizeof(r));
+	a.u.v4.s_addr = htonl(INADDR_LOOPBACK);
+	tap_is_int(probe_syn_start(e, &r, spec, &a), 0, "syn: one more queued");
+	probe_abort(&r);
+	tap_ok(probe_syn_flush(e) == NULL && r.syn == NULL && r.phase == PROBE_IDLE,
+	       "syn: aborted while queued, nothing to send or hand back");
+
+	/* A probe that keeps its source address (after a success) while
+	 * the route goes away: the kernel refuses the SYN at the flush.
+	 */
+	a.u.v4.s_addr = htonl(0x0a090909);	/* 10.9.9.9 */
+	if (system("ip addr add 10.9.9.9/32 dev lo")) {
+		tap_ok(false, "syn: cannot add 10.9.9.9 to lo");
+		close(srv);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
+	tap_ok(probe_syn_start(e, &r, spec, &a) == 0 && !probe_syn_flush(e) &&
+	       syn_wait(e, &r, AF_INET, 2000),
+	       "syn: 10.9.9.9 answers (%s)", r.detail);
+	if (system("ip addr del 10.9.9.9/32 dev lo"))
+		tap_diag("cannot remove 10.9.9.9 from lo");
+	tap_is_int(probe_syn_start(e, &r, spec, &a), 0,
+		   "syn: queued with the kept source address");
+	u = probe_syn_flush(e);
+	tap_ok(u == &r && r.snext == NULL, "syn: the flush hands the probe back");
+	tap_ok(!r.ok && !r.local_error && r.syn == NULL && r.phase == PROBE_IDLE,
+	       "syn: it failed, a verdict, off the engine");
+	tap_is_str(r.detail, "connect: Network is unreachable",
+		   "syn: the kernel's reason");
+	close(srv);
 }
 
 /* Something to accept on srv, after the handshake had time to finish. */
@@ -617,6 +708,8 @@ static void test_syn(void)
 	tap_ok(!syn_probe(e, &r, &spec, &a, 500), "syn: no answer is a failure");
 	tap_is_str(r.detail, "timeout waiting for connect", "syn: timeout detail");
 	tap_ok(r.syn == NULL, "syn: a timed-out probe is off the engine");
+
+	test_syn_batch(e, &spec);
 
 	/* Answers are matched on ports and the acknowledgment number. */
 	memset(&r, 0, sizeof(r));
