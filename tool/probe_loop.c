@@ -614,11 +614,20 @@ static void syn_ready(struct prober *p, int family)
 static void ready(struct prober *p, struct target *t)
 {
 	uint32_t before = probe_events(&t->run);
+	enum probe_phase phase = t->run.phase;
 
 	if (probe_step(&t->run, &t->spec)) {
 		got_result(p, t, now_ms());
 		return;
 	}
+	/* The probe moved on to its next step (an HTTP request after the
+	 * connect): the loop saw the last one up to a tick late, since it
+	 * gathers its wakeups, and that tick is not the backend's to pay.
+	 * Without it a short timeout (a few ticks) would fail an HTTP
+	 * probe that the backend answered in time.
+	 */
+	if (t->run.phase != phase)
+		reschedule(p, t, t->timer.when + PROBE_TICK_MS);
 	if (probe_events(&t->run) != before)
 		watch(p, t, EPOLL_CTL_MOD);
 }

@@ -14,7 +14,8 @@
  *   NOKERNEL_POOLS      pools they are spread over (default 1)
  *   NOKERNEL_FIRST      address of the first backend (default 10.200.0.1);
  *                       the next ones count up from it
- *   NOKERNEL_PORT       tcp probe port (default 7000)
+ *   NOKERNEL_PORT       probe port (default 7000)
+ *   NOKERNEL_HTTP_PATH  set: an http probe of this path instead of tcp
  *   NOKERNEL_INTERVAL_MS, NOKERNEL_TIMEOUT_MS, NOKERNEL_FALL, NOKERNEL_RISE
  *
  * Health verdicts are accepted and dropped (vipprobe logs each one);
@@ -132,6 +133,11 @@ int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 		memset(p, 0, sizeof(*p));
 		snprintf(p->name, sizeof(p->name), "p%lu", i);
 		p->probe_type = VIPFWD_PROBE_TCP;
+		if (getenv("NOKERNEL_HTTP_PATH")) {
+			p->probe_type = VIPFWD_PROBE_HTTP;
+			vip_strlcpy(p->http_path, getenv("NOKERNEL_HTTP_PATH"),
+				    sizeof(p->http_path));
+		}
 		p->probe_port = (uint16_t)env_num("NOKERNEL_PORT", 7000);
 		p->interval_ms = (uint32_t)env_num("NOKERNEL_INTERVAL_MS", 1000);
 		p->timeout_ms = (uint32_t)env_num("NOKERNEL_TIMEOUT_MS", 1000);
