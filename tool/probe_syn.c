@@ -641,10 +641,13 @@ static void syn_tx_send(struct probe_syn *e, int fam)
 		got = sendmmsg(e->fd[fam], h + done, (unsigned int)(n - done), 0);
 		if (got > 0) {
 			done += got;
-		} else if (got < 0 && errno != EINTR) {
-			syn_unsendable(e, r[done], errno);
-			done++;
+			continue;
 		}
+		if (got < 0 && errno == EINTR)
+			continue;
+		/* (0 cannot happen with messages to send: never loop on it.) */
+		syn_unsendable(e, r[done], got < 0 ? errno : EIO);
+		done++;
 	}
 }
 
