@@ -328,10 +328,9 @@ s.sendto(bytes(pkt), (vip, 0))
 
 # ptb_watch ROLE: record, in ROLE's namespace, every ICMPv6 packet too big
 # that arrives on any device (lb's own packet too big reaches its socket
-# over lo) and, as a note, every path MTU ROLE's route to the VIP shows.
-# ptb_seen ROLE MTU stops both and says whether ROLE's kernel took in a
-# packet too big that announces MTU about a packet to the VIP: the capture
-# shows it and Icmp6InPktTooBigs counts it taken in.
+# over lo). ptb_seen ROLE MTU stops that and says whether ROLE's kernel
+# took in a packet too big that announces MTU about a packet to the VIP:
+# the capture shows it and Icmp6InPktTooBigs counts it taken in.
 # Why not the route: the IPv6 route gc may drop a learned exception at any
 # time (a gateway's exception goes when the gateway's neighbour entry
 # lacks the router flag) while the socket keeps its smaller MSS. CI saw
@@ -351,25 +350,16 @@ print(" ".join(hex(int(ipaddress.ip_address(sys.argv[1])) >> s & 0xffffffff) for
 	PTB_PID=$BG_PID
 	wait_until 60 grep -q "listening on" "$VF_DIR/ptb-$1.log" ||
 		vf_die "tcpdump in $1 did not start: $(cat "$VF_DIR/ptb-$1.log")"
-	# shellcheck disable=SC2016 # expanded by the inner shell
-	bg "$1" "mtuwatch-$1" bash -c '
-		exec {pause}<> <(:)
-		while :; do
-			ip -6 route get "$1" | grep -o "mtu [0-9]*" || :
-			read -rt 0.2 -u "$pause" || :
-		done' mtuwatch "$VIP6"
-	MTU_WATCH_PID=$BG_PID
 }
 ptb_in() {
 	nsx "$1" awk '$1 == "Icmp6InPktTooBigs" { print $2 }' /proc/net/snmp6
 }
 ptb_seen() {
 	local in1
-	stop_pid "$MTU_WATCH_PID"
 	# tcpdump prints what it captured before it exits on SIGTERM.
 	stop_pid "$PTB_PID"
 	in1=$(ptb_in "$1")
-	echo "$1 route MTUs seen (a note): $(sort -u "$VF_DIR/mtuwatch-$1.log" | tr '\n' ' ')"
+	echo "$1's route to the VIP now (a note): $(nsx "$1" ip -6 route get "$VIP6")"
 	echo "$1 Icmp6InPktTooBigs $PTB_IN0 -> $in1; packets too big captured:"
 	cat "$VF_DIR/ptb-$1.log"
 	[ "$in1" -gt "$PTB_IN0" ] || return 1

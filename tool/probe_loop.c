@@ -522,6 +522,12 @@ static void watch(struct prober *p, struct target *t, int op)
 	}
 }
 
+/* The target a half-open probe's run belongs to. */
+static struct target *run_target(struct probe_run *r)
+{
+	return (struct target *)((char *)r - offsetof(struct target, run));
+}
+
 /* Our own side is short of something: try again soon, no verdict. */
 static void short_of(struct prober *p, struct target *t, uint64_t now)
 {
@@ -580,7 +586,6 @@ static void run_due(struct prober *p, uint64_t now)
 {
 	struct due_pass d = { .p = p, .now = now };
 	struct probe_run *r, *next;
-	struct target *t;
 
 	probe_wheel_run(&p->wheel, now, fire, &d);
 	if (!p->syn)
@@ -588,11 +593,10 @@ static void run_due(struct prober *p, uint64_t now)
 	for (r = probe_syn_flush(p->syn); r; r = next) {
 		next = r->snext;
 		r->snext = NULL;
-		t = (struct target *)((char *)r - offsetof(struct target, run));
 		if (r->local_error)
-			short_of(p, t, now);
+			short_of(p, run_target(r), now);
 		else
-			got_result(p, t, now);
+			got_result(p, run_target(r), now);
 	}
 }
 
@@ -606,8 +610,7 @@ static void syn_ready(struct prober *p, int family)
 	while (again) {
 		r = probe_syn_recv(p->syn, family, &again);
 		if (r)
-			got_result(p, (struct target *)((char *)r -
-				   offsetof(struct target, run)), now);
+			got_result(p, run_target(r), now);
 	}
 }
 

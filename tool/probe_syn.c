@@ -64,7 +64,6 @@
 struct syn_tx {
 	uint8_t pkt[SYN_TX_BATCH][SYN_IP4_HDR + SYN_SEG];
 	struct sockaddr_in6 to[SYN_TX_BATCH];	/* or a sockaddr_in */
-	socklen_t tolen[SYN_TX_BATCH];
 	struct probe_run *r[SYN_TX_BATCH];
 	int n;
 };
@@ -580,7 +579,6 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	put16(seg + 22, fam ? 1440 : 1460);
 	put16(seg + 16, probe_tcp_csum(&r->src, addr, seg, SYN_SEG));
 	memcpy(&q->to[q->n], &ss, slen);
-	q->tolen[q->n] = slen;
 	q->r[q->n++] = r;
 
 	r->syn = e;
@@ -631,7 +629,8 @@ static void syn_tx_send(struct probe_syn *e, int fam)
 		iov[n].iov_len = fam ? SYN_SEG : SYN_IP4_HDR + SYN_SEG;
 		memset(&h[n], 0, sizeof(h[n]));
 		h[n].msg_hdr.msg_name = &q->to[i];
-		h[n].msg_hdr.msg_namelen = q->tolen[i];
+		h[n].msg_hdr.msg_namelen = fam ? sizeof(struct sockaddr_in6) :
+					   sizeof(struct sockaddr_in);
 		h[n].msg_hdr.msg_iov = &iov[n];
 		h[n].msg_hdr.msg_iovlen = 1;
 		r[n++] = q->r[i];

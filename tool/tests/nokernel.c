@@ -111,6 +111,7 @@ int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 	unsigned long n = env_num("NOKERNEL_BACKENDS", 10);
 	unsigned long npools = env_num("NOKERNEL_POOLS", 1), i;
 	const char *first = getenv("NOKERNEL_FIRST");
+	const char *http_path = getenv("NOKERNEL_HTTP_PATH");
 	struct vip_addr a;
 	uint32_t base;
 
@@ -132,12 +133,9 @@ int vip_fetch(struct vip_nl *h, unsigned int what, const char *pool,
 			return -ENOMEM;
 		memset(p, 0, sizeof(*p));
 		snprintf(p->name, sizeof(p->name), "p%lu", i);
-		p->probe_type = VIPFWD_PROBE_TCP;
-		if (getenv("NOKERNEL_HTTP_PATH")) {
-			p->probe_type = VIPFWD_PROBE_HTTP;
-			vip_strlcpy(p->http_path, getenv("NOKERNEL_HTTP_PATH"),
-				    sizeof(p->http_path));
-		}
+		p->probe_type = http_path ? VIPFWD_PROBE_HTTP : VIPFWD_PROBE_TCP;
+		if (http_path)
+			vip_strlcpy(p->http_path, http_path, sizeof(p->http_path));
 		p->probe_port = (uint16_t)env_num("NOKERNEL_PORT", 7000);
 		p->interval_ms = (uint32_t)env_num("NOKERNEL_INTERVAL_MS", 1000);
 		p->timeout_ms = (uint32_t)env_num("NOKERNEL_TIMEOUT_MS", 1000);
