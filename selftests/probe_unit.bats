@@ -14,7 +14,9 @@
 #               acknowledgment number, nothing left to accept on the
 #               backend; SYNs queued and sent in batches (150 backends at
 #               once), a probe forgotten while queued, a SYN the kernel
-#               refuses at the flush
+#               refuses at the flush; answers through the eBPF ring
+#               (probe_ring.c), a full ring overflowing to the socket
+#               without loss, an engine without a ring
 
 #
 # The binary runs under valgrind (as `make -C tool test` does on the host),
@@ -59,7 +61,7 @@ case_ok() {
 	grep -qE '^1\.\.[0-9]+$' "$tap" || { tail -n 20 "$tap"; false; }
 	# Every network case has a test below (and no other suite failed).
 	n=$(grep -cE '^(not )?ok [0-9]+ - (check|syn): ' "$tap")
-	[ "$n" -eq 54 ] || { echo "$n probe cases, this file knows 54"; false; }
+	[ "$n" -eq 61 ] || { echo "$n probe cases, this file knows 61"; false; }
 	! grep -E '^not ok' "$tap"
 	# 99: valgrind found an error or a leak (its report is in the TAP).
 	[ "$(cat "$BATS_FILE_TMPDIR/unit.rc")" = 0 ] || { grep '^==' "$tap"; false; }
@@ -84,6 +86,7 @@ case_ok() {
 @test "check: the socket is closed after a timeout" { case_ok "check: the socket is closed after a timeout"; }
 @test "syn: a private network namespace with lo up" { case_ok "syn: a private network namespace with lo up"; }
 @test "syn: engine opens (raw sockets, ports)" { case_ok "syn: engine opens (raw sockets, ports)"; }
+@test "syn: answers come through eBPF rings" { case_ok "syn: answers come through eBPF rings"; }
 @test "syn: IPv4 listener answers SYN-ACK" { case_ok "syn: IPv4 listener answers SYN-ACK"; }
 @test "syn: success detail" { case_ok "syn: success detail"; }
 @test "syn: a finished probe is off the engine, no fd" { case_ok "syn: a finished probe is off the engine, no fd"; }
@@ -94,13 +97,13 @@ case_ok() {
 @test "syn: IPv6 half-open, nothing to accept" { case_ok "syn: IPv6 half-open, nothing to accept"; }
 @test "syn: IPv6 closed port fails" { case_ok "syn: IPv6 closed port fails"; }
 @test "syn: IPv6 RST is refused" { case_ok "syn: IPv6 RST is refused"; }
+@test "syn: all four answers came through the rings" { case_ok "syn: all four answers came through the rings"; }
 @test "syn: one connection fills a backlog-0 listener" { case_ok "syn: one connection fills a backlog-0 listener"; }
 @test "syn: no answer is a failure" { case_ok "syn: no answer is a failure"; }
 @test "syn: timeout detail" { case_ok "syn: timeout detail"; }
 @test "syn: a timed-out probe is off the engine" { case_ok "syn: a timed-out probe is off the engine"; }
-@test "syn: 150 probes queued" { case_ok "syn: 150 probes queued"; }
-@test "syn: every SYN sent" { case_ok "syn: every SYN sent"; }
-@test "syn: every backend answered SYN-ACK" { case_ok "syn: every backend answered SYN-ACK"; }
+@test "syn: a listener on every loopback address" { case_ok "syn: a listener on every loopback address"; }
+@test "syn: 150 probes at once, every backend answered SYN-ACK" { case_ok "syn: 150 probes at once, every backend answered SYN-ACK"; }
 @test "syn: one more queued" { case_ok "syn: one more queued"; }
 @test "syn: aborted while queued, nothing to send or hand back" { case_ok "syn: aborted while queued, nothing to send or hand back"; }
 @test "syn: 10.9.9.9 answers" { case_ok "syn: 10.9.9.9 answers"; }
@@ -119,3 +122,9 @@ case_ok() {
 @test "syn: abort takes it off" { case_ok "syn: abort takes it off"; }
 @test "syn: one more in flight" { case_ok "syn: one more in flight"; }
 @test "syn: closing the engine takes its probes off" { case_ok "syn: closing the engine takes its probes off"; }
+@test "syn: an engine with a one-page ring opens" { case_ok "syn: an engine with a one-page ring opens"; }
+@test "syn: a full ring overflows to the socket, nothing lost" { case_ok "syn: a full ring overflows to the socket, nothing lost"; }
+@test "syn: an engine without a ring opens" { case_ok "syn: an engine without a ring opens"; }
+@test "syn: it says why it has no ring" { case_ok "syn: it says why it has no ring"; }
+@test "syn: without a ring the listener's SYN-ACK is read" { case_ok "syn: without a ring the listener's SYN-ACK is read"; }
+@test "syn: ... from the socket" { case_ok "syn: ... from the socket"; }

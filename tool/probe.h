@@ -6,7 +6,7 @@
  * jitter, the timer wheel) live in probe_state.c, probe_http.c and
  * probe_wheel.c and are unit-tested; probe_check.c runs one probe on a
  * non-blocking socket, probe_syn.c half-open TCP probes over a raw
- * socket; probe_loop.c is the epoll loop: configuration sync over
+ * socket (their answers through probe_ring.c's eBPF ring); probe_loop.c is the epoll loop: configuration sync over
  * netlink, scheduling, verdicts.
  */
 #ifndef VIPPROBE_PROBE_H
@@ -174,14 +174,32 @@ void probe_abort(struct probe_run *r);
 
 struct probe_syn;
 
+/* The answer ring's size per family (probe_ring.c): 5,000 answers. */
+#define PROBE_SYN_RING_BYTES	(256 << 10)
+
 /*
  * Opens the raw sockets (needs CAP_NET_RAW) and reserves the source
- * ports. NULL on failure, with the reason in err.
+ * ports. With ring_bytes (a power of two of pages) answers come through
+ * an eBPF ring where the kernel allows one, else (and with 0) through
+ * the sockets. NULL on failure, with the reason in err.
  */
-struct probe_syn *probe_syn_open(char *err, size_t errsize);
+struct probe_syn *probe_syn_open(size_t ring_bytes, char *err,
+				 size_t errsize);
 void probe_syn_close(struct probe_syn *e);
-/* The raw socket to watch for EPOLLIN for family (-1: none). */
+/*
+ * What to watch for EPOLLIN for family: the raw socket, and the answer
+ * ring (-1: none).
+ */
 int probe_syn_fd(const struct probe_syn *e, int family);
+int probe_syn_ring_fd(const struct probe_syn *e, int family);
+
+struct probe_syn_info {
+	uint64_t ring_answers;		/* packets read from the rings */
+	uint64_t socket_answers;	/* packets read from the sockets */
+	const char *ring_off;		/* NULL, or why there is no ring */
+};
+
+void probe_syn_info(const struct probe_syn *e, struct probe_syn_info *i);
 /*
  * Queues the SYN of a TCP probe of addr; returns like probe_start(). In
  * flight (0), r->fd stays -1: the answer comes through probe_syn_recv(),
@@ -204,6 +222,28 @@ struct probe_run *probe_syn_recv(struct probe_syn *e, int family,
 				 bool *again);
 /* Takes an unfinished probe off its engine (timeout, abort). */
 void probe_syn_forget(struct probe_run *r);
+/* ---- the answer ring of half-open probes (probe_ring.c) ---- */
+
+struct probe_ring;
+
+/*
+ * Attaches to raw socket sock (IPv6 when v6) an eBPF filter that puts
+ * the headers of SYN-ACKs and RSTs to ports lo..hi into a ring of size
+ * bytes, and drops them; what the ring cannot take reaches the socket.
+ * NULL, with the reason in err, when eBPF is not there or not allowed.
+ */
+struct probe_ring *probe_ring_open(int sock, bool v6, uint16_t lo,
+				   uint16_t hi, size_t size, char *err,
+				   size_t errsize);
+void probe_ring_close(struct probe_ring *r);
+/* Readable (EPOLLIN) while answers wait; -1 for no ring. */
+int probe_ring_fd(const struct probe_ring *r);
+/*
+ * Copies the next answer (network header onwards, at most bufsize
+ * bytes) to buf; returns its length, 0 when the ring is empty.
+ */
+size_t probe_ring_read(struct probe_ring *r, void *buf, size_t bufsize);
+
 /* TCP checksum of the segment seg from src to dst (pseudo header). */
 uint16_t probe_tcp_csum(const struct vip_addr *src, const struct vip_addr *dst,
 			const void *seg, size_t len);
@@ -221,6 +261,7 @@ struct probe_opts {
 	bool json;		/* --once output as JSON */
 	bool verbose;		/* log every probe result, not just transitions */
 	enum probe_tcp_mode tcp_mode;	/* how tcp probes are made */
+	bool no_ebpf;		/* half-open answers from the socket, no ring */
 };
 
 /* Runs vipprobe in the current network namespace; returns the exit code. */

@@ -866,7 +866,8 @@ static int setup(struct prober *p)
 		char why[160];
 		int i;
 
-		p->syn = probe_syn_open(why, sizeof(why));
+		p->syn = probe_syn_open(p->o->no_ebpf ? 0 : PROBE_SYN_RING_BYTES,
+					why, sizeof(why));
 		if (!p->syn && p->o->tcp_mode == PROBE_TCP_SYN) {
 			fprintf(stderr, "vipprobe: --tcp-mode syn: %s\n", why);
 			return -1;
@@ -874,12 +875,23 @@ static int setup(struct prober *p)
 		if (!p->syn)
 			logmsg("half-open tcp probes unavailable (%s): using connect()",
 			       why);
-		for (i = 0; p->syn && i < 2; i++) {
-			fd = probe_syn_fd(p->syn, i ? AF_INET6 : AF_INET);
-			ev.data.ptr = i ? &tag_syn6 : &tag_syn4;
+		for (i = 0; p->syn && i < 4; i++) {
+			int family = i & 1 ? AF_INET6 : AF_INET;
+
+			fd = i < 2 ? probe_syn_fd(p->syn, family) :
+			     probe_syn_ring_fd(p->syn, family);
+			ev.data.ptr = i & 1 ? &tag_syn6 : &tag_syn4;
 			if (fd >= 0 &&
 			    epoll_ctl(p->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
 				goto err_errno;
+		}
+		if (p->syn) {
+			struct probe_syn_info si;
+
+			probe_syn_info(p->syn, &si);
+			if (si.ring_off)
+				logmsg("half-open answers read from the raw socket (no eBPF ring: %s)",
+				       si.ring_off);
 		}
 	}
 	/* One fd per probe in flight: with thousands of backends and

@@ -9,8 +9,10 @@
  *
  * Why: a connect() probe costs a socket, a three-way handshake, an RST
  * and their system calls per probe, nearly all of it kernel work; a SYN
- * probe is a share of one sendmmsg() and of one recvmmsg(), of a packet
- * that a BPF filter has already picked out.
+ * probe is a share of one sendmmsg(), and its answer the reading of a
+ * record that an eBPF filter put in a ring (probe_ring.c). Without eBPF,
+ * or when the ring is full, a classic BPF filter picks the answers out
+ * and they are read with recvmmsg().
  *
  * SYNs are queued by probe_syn_start() and sent together by
  * probe_syn_flush(), which the loop calls after each pass over what is
@@ -86,6 +88,9 @@ struct probe_syn {
 	uint16_t lo, hi;	/* every reserved port is in lo..hi */
 	uint64_t rnd;
 	struct syn_rx rx[2];	/* [0] IPv4, [1] IPv6 */
+	struct probe_ring *ring[2];
+	char ring_off[160];	/* why a family has no ring */
+	uint64_t ring_answers, socket_answers;
 	struct syn_tx tx[2];
 	/* Probes whose SYN could not be sent, for probe_syn_flush() to
 	 * hand back; chained by snext, phase PROBE_IDLE, syn still set.
@@ -278,7 +283,25 @@ static void drain(int fd)
 		;
 }
 
-struct probe_syn *probe_syn_open(char *err, size_t errsize)
+/*
+ * The eBPF ring replaces the classic filter when the kernel allows it;
+ * the first reason it did not is kept for the log.
+ */
+static void open_ring(struct probe_syn *e, int fam, size_t ring_bytes)
+{
+	char why[sizeof(e->ring_off)];
+
+	if (!ring_bytes) {
+		snprintf(e->ring_off, sizeof(e->ring_off), "turned off");
+		return;
+	}
+	e->ring[fam] = probe_ring_open(e->fd[fam], fam, e->lo, e->hi,
+				       ring_bytes, why, sizeof(why));
+	if (!e->ring[fam] && !e->ring_off[0])
+		vip_strlcpy(e->ring_off, why, sizeof(e->ring_off));
+}
+
+struct probe_syn *probe_syn_open(size_t ring_bytes, char *err, size_t errsize)
 {
 	struct probe_syn *e = calloc(1, sizeof(*e));
 	uint32_t base;
@@ -340,6 +363,7 @@ struct probe_syn *probe_syn_open(char *err, size_t errsize)
 		}
 		/* What arrived before the filter was on. */
 		drain(e->fd[fam]);
+		open_ring(e, fam, ring_bytes);
 		e->udp[fam] = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (e->udp[fam] < 0) {
 			snprintf(err, errsize, "socket: %s", strerror(errno));
@@ -365,6 +389,7 @@ void probe_syn_close(struct probe_syn *e)
 	while (e->unsent)
 		probe_syn_forget(e->unsent);
 	for (i = 0; i < 2; i++) {
+		probe_ring_close(e->ring[i]);
 		if (e->fd[i] >= 0)
 			close(e->fd[i]);
 		if (e->udp[i] >= 0)
@@ -378,6 +403,18 @@ void probe_syn_close(struct probe_syn *e)
 int probe_syn_fd(const struct probe_syn *e, int family)
 {
 	return e->fd[family == AF_INET6];
+}
+
+int probe_syn_ring_fd(const struct probe_syn *e, int family)
+{
+	return probe_ring_fd(e->ring[family == AF_INET6]);
+}
+
+void probe_syn_info(const struct probe_syn *e, struct probe_syn_info *i)
+{
+	i->ring_answers = e->ring_answers;
+	i->socket_answers = e->socket_answers;
+	i->ring_off = e->ring_off[0] ? e->ring_off : NULL;
 }
 
 static uint32_t sum16(uint32_t sum, const void *p, size_t len)
@@ -699,44 +736,23 @@ static bool syn_rx_fill(struct probe_syn *e, int fam)
 	return true;
 }
 
-struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
+/*
+ * The probe that the answer from a (family's address) with TCP header th
+ * (tlen bytes) finishes, with its result; NULL for anything else.
+ */
+static struct probe_run *syn_answer(struct probe_syn *e, int family,
+				    const void *from, const uint8_t *th,
+				    size_t tlen)
 {
-	int fam = family == AF_INET6;
-	struct syn_rx *q = &e->rx[fam];
-	struct sockaddr_storage *from;
-	const uint8_t *buf, *th;
-	struct vip_addr a;
 	struct probe_run *r;
-	size_t hl = 0, n;
+	struct vip_addr a;
 	uint8_t flags;
 
-	*again = true;
-	if (q->next == q->n && !syn_rx_fill(e, fam)) {
-		*again = false;
+	if (tlen < 20)
 		return NULL;
-	}
-	buf = q->buf[q->next];
-	from = &q->from[q->next];
-	/* Only the headers matter: a longer packet was cut short. */
-	n = q->h[q->next].msg_len;
-	if (n > sizeof(q->buf[0]))
-		n = sizeof(q->buf[0]);
-	q->next++;
 	memset(&a, 0, sizeof(a));
 	a.family = (uint8_t)family;
-	if (fam) {
-		if (from->ss_family != AF_INET6)
-			return NULL;
-		a.u.v6 = ((struct sockaddr_in6 *)from)->sin6_addr;
-	} else {
-		if (n < 20 || (buf[0] >> 4) != 4)
-			return NULL;
-		hl = (size_t)(buf[0] & 0x0f) * 4;
-		memcpy(&a.u.v4, buf + 12, sizeof(a.u.v4));
-	}
-	if (n < hl + 20)
-		return NULL;
-	th = buf + hl;
+	memcpy(&a.u, from, addr_len(family));
 	flags = th[13];
 	r = syn_find(e, &a, get16(th), get16(th + 2));
 	/* Only an answer to this very SYN: it acknowledges isn + 1. */
@@ -749,4 +765,54 @@ struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
 	else
 		return NULL;
 	return r;
+}
+
+/* An answer from the ring: the filter copied it from the IP header on. */
+static struct probe_run *syn_ring_answer(struct probe_syn *e, int family,
+					 const uint8_t *buf, size_t n)
+{
+	if (family == AF_INET6)
+		return n < 40 ? NULL :
+		       syn_answer(e, family, buf + 8, buf + 40, n - 40);
+	return n < 20 ? NULL : syn_answer(e, family, buf + 12, buf + 20, n - 20);
+}
+
+struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
+{
+	int fam = family == AF_INET6;
+	struct syn_rx *q = &e->rx[fam];
+	struct sockaddr_storage *from;
+	uint8_t rec[SYN_RX_LEN];
+	const uint8_t *buf;
+	size_t hl, n;
+
+	*again = true;
+	if (e->ring[fam]) {
+		n = probe_ring_read(e->ring[fam], rec, sizeof(rec));
+		if (n) {
+			e->ring_answers++;
+			return syn_ring_answer(e, family, rec, n);
+		}
+	}
+	if (q->next == q->n && !syn_rx_fill(e, fam)) {
+		*again = false;
+		return NULL;
+	}
+	e->socket_answers++;
+	buf = q->buf[q->next];
+	from = &q->from[q->next];
+	/* Only the headers matter: a longer packet was cut short. */
+	n = q->h[q->next].msg_len;
+	if (n > sizeof(q->buf[0]))
+		n = sizeof(q->buf[0]);
+	q->next++;
+	if (fam)
+		return from->ss_family != AF_INET6 ? NULL :
+		       syn_answer(e, family,
+				  &((struct sockaddr_in6 *)from)->sin6_addr,
+				  buf, n);
+	if (n < 20 || (buf[0] >> 4) != 4)
+		return NULL;
+	hl = (size_t)(buf[0] & 0x0f) * 4;
+	return n < hl ? NULL : syn_answer(e, family, buf + 12, buf + hl, n - hl);
 }

@@ -3,7 +3,7 @@
  * vipprobe: probes the backends of every vipfwd pool that has a health
  * probe and pushes the verdicts into the kernel module.
  *
- *   vipprobe [-n NETNS] [-v] [--tcp-mode M]         run in the foreground
+ *   vipprobe [-n NETNS] [-v] [--tcp-mode M] [--no-ebpf]  run in the foreground
  *   vipprobe [-n NETNS] --once [-j] [--tcp-mode M]  probe everything once,
  *                                                   print, change nothing
  *
@@ -38,6 +38,8 @@ static void usage(FILE *f)
 	      "                    raw socket, needs CAP_NET_RAW) or connect (a full\n"
 	      "                    connect()); by default syn, or connect when a raw\n"
 	      "                    socket cannot be had\n"
+	      "      --no-ebpf     read half-open answers from the raw socket, not\n"
+	      "                    through an eBPF ring (the default where allowed)\n"
 	      "  -h, --help        this text\n", f);
 }
 
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "tcp-mode", required_argument, NULL, 'T' },
+		{ "no-ebpf", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -82,6 +85,9 @@ int main(int argc, char **argv)
 					optarg);
 				return 2;
 			}
+			break;
+		case 'E':
+			o.no_ebpf = true;
 			break;
 		case 'h':
 			usage(stdout);
