@@ -12,8 +12,8 @@
 #   syn: ...    probe_syn.c: half-open probes from a raw socket, IPv4 and
 #               IPv6, refused, no answer, answers matched on ports and
 #               acknowledgment number, nothing left to accept on the
-#               backend; SYNs queued and sent in batches (150 backends at
-#               once), a probe forgotten while queued, a SYN the kernel
+#               backend; SYNs queued and sent in batches (300 backends at
+#               once, more than the hash table's first size), a probe forgotten while queued, a SYN the kernel
 #               refuses at the flush; answers through the eBPF ring
 #               (probe_ring.c), a full ring overflowing to the socket
 #               without loss, an engine without a ring
@@ -103,7 +103,7 @@ case_ok() {
 @test "syn: timeout detail" { case_ok "syn: timeout detail"; }
 @test "syn: a timed-out probe is off the engine" { case_ok "syn: a timed-out probe is off the engine"; }
 @test "syn: a listener on every loopback address" { case_ok "syn: a listener on every loopback address"; }
-@test "syn: 150 probes at once, every backend answered SYN-ACK" { case_ok "syn: 150 probes at once, every backend answered SYN-ACK"; }
+@test "syn: 300 probes at once, every backend answered SYN-ACK" { case_ok "syn: 300 probes at once, every backend answered SYN-ACK"; }
 @test "syn: one more queued" { case_ok "syn: one more queued"; }
 @test "syn: aborted while queued, nothing to send or hand back" { case_ok "syn: aborted while queued, nothing to send or hand back"; }
 @test "syn: 10.9.9.9 answers" { case_ok "syn: 10.9.9.9 answers"; }

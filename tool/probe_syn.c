@@ -44,7 +44,8 @@
 #include "probe.h"
 
 #define SYN_PORTS	64
-#define SYN_BUCKETS	16384	/* a power of two */
+#define SYN_BUCKETS_MIN	256	/* powers of two */
+#define SYN_BUCKETS_MAX	65536
 #define SYN_PORT_FIRST	32768
 #define SYN_PORT_LAST	60999
 
@@ -96,7 +97,14 @@ struct probe_syn {
 	 * hand back; chained by snext, phase PROBE_IDLE, syn still set.
 	 */
 	struct probe_run *unsent;
-	struct probe_run *hash[SYN_BUCKETS];
+	/* Probes in flight by key, chained by snext. The table grows with
+	 * what is in flight at once (a few hundred at ten thousand probes
+	 * a second, when backends answer), not with the backends: a small
+	 * table stays in the CPU's cache, where one sized for every backend
+	 * cost a cache miss per lookup, two per probe.
+	 */
+	struct probe_run **hash;
+	size_t nbuckets, hashed;
 };
 
 static uint32_t syn_rnd(struct probe_syn *e)
@@ -125,7 +133,42 @@ static struct probe_run **syn_bucket(struct probe_syn *e,
 		h = (h ^ c[i]) * 16777619u;
 	h = (h ^ dport) * 16777619u;
 	h = (h ^ sport) * 16777619u;
-	return &e->hash[(h ^ (h >> 15)) & (SYN_BUCKETS - 1)];
+	return &e->hash[(h ^ (h >> 15)) & (e->nbuckets - 1)];
+}
+
+/* Doubles the table; without the memory the chains just grow longer. */
+static void syn_grow(struct probe_syn *e)
+{
+	struct probe_run **old = e->hash, *r, **b;
+	size_t i, n = e->nbuckets;
+
+	if (n >= SYN_BUCKETS_MAX)
+		return;
+	e->hash = calloc(2 * n, sizeof(*e->hash));
+	if (!e->hash) {
+		e->hash = old;
+		return;
+	}
+	e->nbuckets = 2 * n;
+	for (i = 0; i < n; i++)
+		while ((r = old[i])) {
+			old[i] = r->snext;
+			b = syn_bucket(e, &r->addr, r->dport, r->sport);
+			r->snext = *b;
+			*b = r;
+		}
+	free(old);
+}
+
+static void syn_hash(struct probe_syn *e, struct probe_run *r)
+{
+	struct probe_run **b;
+
+	if (++e->hashed > e->nbuckets)
+		syn_grow(e);
+	b = syn_bucket(e, &r->addr, r->dport, r->sport);
+	r->snext = *b;
+	*b = r;
 }
 
 static struct probe_run *syn_find(struct probe_syn *e,
@@ -152,6 +195,7 @@ static void syn_unhash(struct probe_syn *e, struct probe_run *r)
 	     b = &(*b)->snext)
 		if (*b == r) {
 			*b = r->snext;
+			e->hashed--;
 			break;
 		}
 	for (i = 0; i < q->n; i++)
@@ -313,6 +357,12 @@ struct probe_syn *probe_syn_open(size_t ring_bytes, char *err, size_t errsize)
 		return NULL;
 	}
 	e->fd[0] = e->fd[1] = e->udp[0] = e->udp[1] = -1;
+	e->nbuckets = SYN_BUCKETS_MIN;
+	e->hash = calloc(e->nbuckets, sizeof(*e->hash));
+	if (!e->hash) {
+		snprintf(err, errsize, "%s", strerror(ENOMEM));
+		goto err_free;
+	}
 	if (getrandom(&e->rnd, sizeof(e->rnd), 0) != sizeof(e->rnd))
 		e->rnd = (uint64_t)getpid() * 0x9e3779b97f4a7c15ULL;
 	e->rnd |= 1;
@@ -383,7 +433,7 @@ void probe_syn_close(struct probe_syn *e)
 
 	if (!e)
 		return;
-	for (i = 0; i < SYN_BUCKETS; i++)
+	for (i = 0; e->hash && i < e->nbuckets; i++)
 		while (e->hash[i])
 			probe_syn_forget(e->hash[i]);
 	while (e->unsent)
@@ -397,6 +447,7 @@ void probe_syn_close(struct probe_syn *e)
 	}
 	for (i = 0; i < e->nports; i++)
 		close(e->resv[i]);
+	free(e->hash);
 	free(e);
 }
 
@@ -619,12 +670,7 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
 	q->r[q->n++] = r;
 
 	r->syn = e;
-	{
-		struct probe_run **b = syn_bucket(e, addr, r->dport, r->sport);
-
-		r->snext = *b;
-		*b = r;
-	}
+	syn_hash(e, r);
 	r->phase = PROBE_SYN_SENT;
 	return 0;
 }

@@ -85,6 +85,10 @@ void probe_wheel_run(struct probe_wheel *w, uint64_t now,
 		struct probe_timer *t, *later = NULL;
 
 		while ((t = *s)) {
+			/* The next timer's cache line loads while this one
+			 * fires: with ten thousand backends it is a miss.
+			 */
+			__builtin_prefetch(t->next);
 			probe_wheel_del(w, t);
 			if (t->when < end) {
 				fire(t, arg);
