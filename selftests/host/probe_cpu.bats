@@ -40,6 +40,9 @@ measure() {
 	wake=$(sed -n 's/.* wakeups_per_s=\([0-9]*\) .*/\1/p' <<<"$result")
 	pct=$(sed -n 's/.* cpu_pct=\([0-9.]*\) .*/\1/p' <<<"$result")
 	[ -n "$per" ] && [ -n "$wake" ] || { echo "no figures in: $result"; return 1; }
+	# syn's figure is that of answers through the eBPF ring, the default.
+	[ "$mode" != syn ] || [[ $result == *" answers=ring"* ]] ||
+		{ echo "syn answers were not read through the eBPF ring"; return 1; }
 	if [ "$per" -lt 5 ]; then
 		echo "# => $mode: $pct% of one core at 10,000 probes/s (goal: under 5%, met)" >&3
 	else
@@ -89,4 +92,45 @@ EOF
 	[[ $output == *"default-exit=0"* ]]
 	[[ $output == *"vipprobe: --tcp-mode syn: raw socket: Operation not permitted (needs CAP_NET_RAW)"* ]]
 	[[ $output == *"syn-exit=1"* ]]
+}
+
+# The same listener, probed by vipprobe with and without the capabilities
+# eBPF needs (CAP_BPF, CAP_SYS_ADMIN): with them the answers come through
+# the eBPF ring (no log line about it); without them syn probes still work,
+# their answers read from the raw socket, and vipprobe says why.
+@test "vipprobe without CAP_BPF: syn probes read their answers from the socket and say why" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled)" != 0 ] ||
+		skip "kernel.unprivileged_bpf_disabled=0: eBPF cannot be taken away here"
+	cat >"$BATS_TEST_TMPDIR/t.sh" <<'EOF'
+set -e
+ip link set lo up
+python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7001)); s.listen(64)
+time.sleep(30)' &
+sleep 1
+export NOKERNEL_FIRST=127.0.0.1 NOKERNEL_BACKENDS=1 NOKERNEL_PORT=7001 NOKERNEL_INTERVAL_MS=200
+nobpf="setpriv --inh-caps=-bpf,-sys_admin --bounding-set=-bpf,-sys_admin"
+set +e
+echo "== with eBPF"
+timeout --preserve-status -s TERM 2 "$1" -v 2>&1
+echo "full-exit=$?"
+echo "== without"
+timeout --preserve-status -s TERM 2 $nobpf "$1" -v 2>&1
+echo "nobpf-exit=$?"
+kill %1
+EOF
+	run unshare -n bash "$BATS_TEST_TMPDIR/t.sh" "$BIN"
+	echo "$output"
+	with=${output%%== without*}
+	without=${output#*== without}
+	[[ $with != *"no eBPF ring"* ]]
+	[[ $with == *"backend 127.0.0.1: probe ok: SYN-ACK"* ]]
+	[[ $with == *"full-exit=0"* ]]
+	[[ $without == *"half-open answers read from the raw socket (no eBPF ring: eBPF ring buffer: Operation not permitted (needs CAP_BPF or CAP_SYS_ADMIN))"* ]]
+	[[ $without == *"probing 1 backends of 1 pools (tcp: syn)"* ]]
+	[[ $without == *"backend 127.0.0.1: probe ok: SYN-ACK"* ]]
+	[[ $without == *"nobpf-exit=0"* ]]
 }
