@@ -16,7 +16,8 @@
 #               once, more than the hash table's first size), a probe forgotten while queued, a SYN the kernel
 #               refuses at the flush; answers through the eBPF ring
 #               (probe_ring.c), a full ring overflowing to the socket
-#               without loss, an engine without a ring
+#               without loss, an answer with IP options read from the
+#               socket, an engine without a ring
 
 #
 # The binary runs under valgrind (as `make -C tool test` does on the host),
@@ -61,7 +62,7 @@ case_ok() {
 	grep -qE '^1\.\.[0-9]+$' "$tap" || { tail -n 20 "$tap"; false; }
 	# Every network case has a test below (and no other suite failed).
 	n=$(grep -cE '^(not )?ok [0-9]+ - (check|syn): ' "$tap")
-	[ "$n" -eq 61 ] || { echo "$n probe cases, this file knows 61"; false; }
+	[ "$n" -eq 63 ] || { echo "$n probe cases, this file knows 63"; false; }
 	! grep -E '^not ok' "$tap"
 	# 99: valgrind found an error or a leak (its report is in the TAP).
 	[ "$(cat "$BATS_FILE_TMPDIR/unit.rc")" = 0 ] || { grep '^==' "$tap"; false; }
@@ -120,6 +121,8 @@ case_ok() {
 @test "syn: the right SYN-ACK for the 2nd sent" { case_ok "syn: the right SYN-ACK for the 2nd sent"; }
 @test "syn: it finishes the 2nd probe only" { case_ok "syn: it finishes the 2nd probe only"; }
 @test "syn: abort takes it off" { case_ok "syn: abort takes it off"; }
+@test "syn: a SYN-ACK with IP options finishes its probe" { case_ok "syn: a SYN-ACK with IP options finishes its probe"; }
+@test "syn: ... read from the socket, not the ring" { case_ok "syn: ... read from the socket, not the ring"; }
 @test "syn: one more in flight" { case_ok "syn: one more in flight"; }
 @test "syn: closing the engine takes its probes off" { case_ok "syn: closing the engine takes its probes off"; }
 @test "syn: an engine with a one-page ring opens" { case_ok "syn: an engine with a one-page ring opens"; }

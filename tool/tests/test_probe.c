@@ -698,10 +698,13 @@ static bool acceptable(int srv)
 
 /*
  * Sends a SYN-ACK from 127.0.0.1:from to 127.0.0.1:to acknowledging ack,
- * as a backend would (a raw socket of our own plays it).
+ * as a backend would (a raw socket of our own plays it); with options,
+ * its IP header carries four bytes of options (no-ops).
  */
-static int fake_synack(uint16_t from, uint16_t to, uint32_t ack)
+static int fake_synack_opt(uint16_t from, uint16_t to, uint32_t ack,
+			   bool options)
 {
+	static const uint8_t nops[4] = { 1, 1, 1, 0 };
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	struct vip_addr lo = { .family = AF_INET };
 	uint8_t seg[20];
@@ -729,10 +732,20 @@ static int fake_synack(uint16_t from, uint16_t to, uint32_t ack)
 	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (fd < 0)
 		return -1;
+	if (options &&
+	    setsockopt(fd, IPPROTO_IP, IP_OPTIONS, nops, sizeof(nops))) {
+		close(fd);
+		return -1;
+	}
 	rc = sendto(fd, seg, sizeof(seg), 0, (struct sockaddr *)&dst,
 		    sizeof(dst)) == (ssize_t)sizeof(seg) ? 0 : -1;
 	close(fd);
 	return rc;
+}
+
+static int fake_synack(uint16_t from, uint16_t to, uint32_t ack)
+{
+	return fake_synack_opt(from, to, ack, false);
 }
 
 static void test_syn(void)
@@ -837,6 +850,23 @@ static void test_syn(void)
 	       "syn: it finishes the 2nd probe only");
 	probe_abort(&r);
 	tap_ok(r.syn == NULL && r.phase == PROBE_IDLE, "syn: abort takes it off");
+	/* An answer the eBPF filter does not parse (IPv4 options) goes to
+	 * the socket, where it is read all the same.
+	 */
+	memset(&r, 0, sizeof(r));
+	probe_syn_info(e, &info);
+	tap_ok(probe_syn_start(e, &r, &spec, &a) == 0 &&
+	       !fake_synack_opt(spec.port, r.sport, r.isn + 1, true) &&
+	       syn_wait(e, &r, AF_INET, 1000),
+	       "syn: a SYN-ACK with IP options finishes its probe (%s)", r.detail);
+	{
+		struct probe_syn_info after;
+
+		probe_syn_info(e, &after);
+		tap_ok(after.socket_answers == info.socket_answers + 1 &&
+		       after.ring_answers == info.ring_answers,
+		       "syn: ... read from the socket, not the ring");
+	}
 	/* Closing with a probe in flight leaves nothing behind. */
 	memset(&r, 0, sizeof(r));
 	tap_is_int(probe_syn_start(e, &r, &spec, &a), 0, "syn: one more in flight");
