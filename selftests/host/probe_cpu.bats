@@ -61,12 +61,12 @@ measure() {
 	measure connect "${PROBE_HOST_MAX_CONNECT_US:-80}"
 }
 
-# A private namespace with one listener on 127.0.0.1:7001, and vipprobe
-# probing it with CAP_NET_RAW taken away: the default mode falls back
-# to connect() and says so; --tcp-mode syn refuses to start.
-@test "vipprobe without CAP_NET_RAW: the default falls back to connect, --tcp-mode syn says what is missing" {
-	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
-	cat >"$BATS_TEST_TMPDIR/t.sh" <<'EOF'
+# one_listener_script FILE: the start of a script for a private network
+# namespace (unshare -n): one listener on 127.0.0.1:7001 for 30 s, and the
+# stand-in's environment to probe it; the caller appends what it runs with
+# vipprobe (the script's $1) and ends with "kill %1".
+one_listener_script() {
+	cat >"$1" <<'EOF'
 set -e
 ip link set lo up
 python3 -c '
@@ -76,6 +76,16 @@ s.bind(("127.0.0.1", 7001)); s.listen(64)
 time.sleep(30)' &
 sleep 1
 export NOKERNEL_FIRST=127.0.0.1 NOKERNEL_BACKENDS=1 NOKERNEL_PORT=7001 NOKERNEL_INTERVAL_MS=200
+EOF
+}
+
+# A private namespace with one listener on 127.0.0.1:7001, and vipprobe
+# probing it with CAP_NET_RAW taken away: the default mode falls back
+# to connect() and says so; --tcp-mode syn refuses to start.
+@test "vipprobe without CAP_NET_RAW: the default falls back to connect, --tcp-mode syn says what is missing" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
+	one_listener_script "$BATS_TEST_TMPDIR/t.sh"
+	cat >>"$BATS_TEST_TMPDIR/t.sh" <<'EOF'
 nocap="setpriv --inh-caps=-net_raw --bounding-set=-net_raw"
 set +e
 timeout --preserve-status -s TERM 2 $nocap "$1" -v 2>&1
@@ -102,16 +112,8 @@ EOF
 	command -v setpriv >/dev/null || skip "setpriv (util-linux) is not installed"
 	[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled)" != 0 ] ||
 		skip "kernel.unprivileged_bpf_disabled=0: eBPF cannot be taken away here"
-	cat >"$BATS_TEST_TMPDIR/t.sh" <<'EOF'
-set -e
-ip link set lo up
-python3 -c '
-import socket, time
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 7001)); s.listen(64)
-time.sleep(30)' &
-sleep 1
-export NOKERNEL_FIRST=127.0.0.1 NOKERNEL_BACKENDS=1 NOKERNEL_PORT=7001 NOKERNEL_INTERVAL_MS=200
+	one_listener_script "$BATS_TEST_TMPDIR/t.sh"
+	cat >>"$BATS_TEST_TMPDIR/t.sh" <<'EOF'
 nobpf="setpriv --inh-caps=-bpf,-sys_admin --bounding-set=-bpf,-sys_admin"
 set +e
 echo "== with eBPF"
