@@ -3,9 +3,10 @@
  * vipprobe: probes the backends of every vipfwd pool that has a health
  * probe and pushes the verdicts into the kernel module.
  *
- *   vipprobe [-n NETNS] [-v] [--tcp-mode M] [--no-ebpf]  run in the foreground
- *   vipprobe [-n NETNS] --once [-j] [--tcp-mode M]  probe everything once,
- *                                                   print, change nothing
+ *   vipprobe [-n NETNS] [-v] [--tcp-mode M] [--no-ebpf]
+ *	run in the foreground
+ *   vipprobe [-n NETNS] --once [-j] [--tcp-mode M]
+ *	probe everything once, print, change nothing
  *
  * Exit status: 0 success (--once: every probe succeeded), 1 failure,
  * 2 usage error, 3 (--once) some probe failed.
@@ -19,7 +20,7 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: vipprobe [-n|--netns NAME] [-v|--verbose] [--tcp-mode MODE]\n"
+	fputs("Usage: vipprobe [-n|--netns NAME] [-v|--verbose] [--tcp-mode MODE] [--no-ebpf]\n"
 	      "       vipprobe [-n|--netns NAME] --once [-j|--json] [--tcp-mode MODE]\n"
 	      "\n"
 	      "Health-probes every backend of every vipfwd pool that has a probe\n"
