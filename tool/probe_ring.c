@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>	/* TH_SYN, TH_ACK, ... */
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -41,10 +42,6 @@
 #define RING_HDRS4	40
 #define RING_HDRS6	60
 #define RING_STACK	64	/* the filter's copy, at r10 - RING_STACK */
-
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
 
 /* What the filter returns for a packet the socket should get (cut to
  * this length, as probe_syn.c's classic filter does).

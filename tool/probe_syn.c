@@ -36,6 +36,7 @@
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>	/* TH_SYN, TH_ACK, ... */
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -51,11 +52,6 @@
 
 #define SYN_IP4_HDR	20	/* IPv4 header, no options */
 #define SYN_SEG		24	/* our SYN: TCP header and an MSS option */
-
-#define TH_FIN 0x01
-#define TH_SYN 0x02
-#define TH_RST 0x04
-#define TH_ACK 0x10
 
 #define SYN_RX_BATCH	64
 #define SYN_RX_LEN	128	/* of an answer only the headers matter */
@@ -813,6 +809,20 @@ static struct probe_run *syn_answer(struct probe_syn *e, int family,
 	return r;
 }
 
+/* An IPv4 answer, from its IP header on (as the socket and the ring
+ * both give it).
+ */
+static struct probe_run *syn_answer4(struct probe_syn *e, const uint8_t *buf,
+				     size_t n)
+{
+	size_t hl;
+
+	if (n < 20 || (buf[0] >> 4) != 4)
+		return NULL;
+	hl = (size_t)(buf[0] & 0x0f) * 4;
+	return n < hl ? NULL : syn_answer(e, AF_INET, buf + 12, buf + hl, n - hl);
+}
+
 /* An answer from the ring: the filter copied it from the IP header on. */
 static struct probe_run *syn_ring_answer(struct probe_syn *e, int family,
 					 const uint8_t *buf, size_t n)
@@ -820,7 +830,7 @@ static struct probe_run *syn_ring_answer(struct probe_syn *e, int family,
 	if (family == AF_INET6)
 		return n < 40 ? NULL :
 		       syn_answer(e, family, buf + 8, buf + 40, n - 40);
-	return n < 20 ? NULL : syn_answer(e, family, buf + 12, buf + 20, n - 20);
+	return syn_answer4(e, buf, n);
 }
 
 struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
@@ -830,7 +840,7 @@ struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
 	struct sockaddr_storage *from;
 	uint8_t rec[SYN_RX_LEN];
 	const uint8_t *buf;
-	size_t hl, n;
+	size_t n;
 
 	*again = true;
 	if (e->ring[fam]) {
@@ -857,8 +867,5 @@ struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
 		       syn_answer(e, family,
 				  &((struct sockaddr_in6 *)from)->sin6_addr,
 				  buf, n);
-	if (n < 20 || (buf[0] >> 4) != 4)
-		return NULL;
-	hl = (size_t)(buf[0] & 0x0f) * 4;
-	return n < hl ? NULL : syn_answer(e, family, buf + 12, buf + hl, n - hl);
+	return syn_answer4(e, buf, n);
 }
