@@ -51,17 +51,46 @@ uint32_t probe_first_delay(uint32_t interval_ms, uint32_t rnd);
 #define PROBE_TICK_MS		10
 #define PROBE_WHEEL_SLOTS	1024	/* a power of two; 10.24 s a turn */
 
+/*
+ * A timer sits in its slot's array, not in a list through its
+ * neighbours: arming, moving and firing one touches the timer and its
+ * slot's array, never another timer (at ten thousand backends every
+ * other timer is a cache miss; the arrays stay in cache).
+ */
 struct probe_timer {
 	uint64_t when;			/* deadline, ms (CLOCK_MONOTONIC) */
-	struct probe_timer *next;	/* in its slot */
-	struct probe_timer **pprev;	/* what points at it; NULL: off */
+	uint32_t slot;			/* its slot + 1; 0: off;
+					 * PROBE_WHEEL_SPILLED: on the spill list
+					 */
+	uint32_t pos;			/* its index in the slot's array */
+	struct probe_timer *spill_next;	/* on the spill list only */
+};
+
+#define PROBE_WHEEL_SPILLED	UINT32_MAX
+
+struct probe_wheel_slot {
+	struct probe_timer **v;		/* NULL: a timer taken off since the
+					 * slot last ran (cleared when it runs)
+					 */
+	uint32_t len, cap;
+	uint32_t armed;			/* non-NULL entries */
 };
 
 struct probe_wheel {
-	struct probe_timer *slot[PROBE_WHEEL_SLOTS];
+	struct probe_wheel_slot slot[PROBE_WHEEL_SLOTS];
+	/* Timers for which a slot could not grow (out of memory): every
+	 * run looks through them, and places them when it can.
+	 */
+	struct probe_timer *spill;
+	uint32_t max_cap;		/* tests: slots never grow past it (0: no limit) */
 	uint64_t tick;			/* the first tick not run yet */
 	size_t n;			/* timers on the wheel */
 };
+
+static inline bool probe_timer_armed(const struct probe_timer *t)
+{
+	return t->slot != 0;
+}
 
 /* (Re)arms t for when; a timer already on the wheel is moved. */
 void probe_wheel_add(struct probe_wheel *w, struct probe_timer *t,
@@ -78,6 +107,28 @@ uint64_t probe_wheel_next(const struct probe_wheel *w);
  */
 void probe_wheel_run(struct probe_wheel *w, uint64_t now,
 		     void (*fire)(struct probe_timer *t, void *arg), void *arg);
+/* Frees the slots' arrays; the timers are the caller's. */
+void probe_wheel_free(struct probe_wheel *w);
+
+/* ---- memory for targets (probe_arena.c) ---- */
+
+/* Fixed-size, zeroed, cache-line-aligned objects on huge pages. */
+struct probe_arena {
+	size_t size;			/* of an object, rounded up */
+	struct arena_chunk *chunks;	/* newest first; objects are carved
+					 * from the newest
+					 */
+	size_t carved;			/* bytes of the newest chunk used */
+	struct arena_free *free;	/* objects freed, for reuse */
+	size_t used;			/* objects handed out */
+};
+
+void probe_arena_init(struct probe_arena *a, size_t size);
+/* A zeroed object, or NULL when out of memory. */
+void *probe_arena_alloc(struct probe_arena *a);
+void probe_arena_free(struct probe_arena *a, void *obj);
+/* Unmaps every chunk: every object is gone. */
+void probe_arena_destroy(struct probe_arena *a);
 
 /* ---- HTTP (probe_http.c) ---- */
 
@@ -217,8 +268,9 @@ int probe_syn_start(struct probe_syn *e, struct probe_run *r,
  */
 struct probe_run *probe_syn_flush(struct probe_syn *e);
 /*
- * Reads one packet from family's raw socket. Returns the probe it
- * finished (result in it), or NULL; *again is false once nothing is left.
+ * Reads a batch of answers for family (from its ring, else its raw
+ * socket). Returns the probes they finished (result in each), chained by
+ * r->snext, or NULL; *again is false once nothing is left to read.
  */
 struct probe_run *probe_syn_recv(struct probe_syn *e, int family,
 				 bool *again);

@@ -67,13 +67,19 @@ struct syn_tx {
 	int n;
 };
 
-/* Answers read by the last recvmmsg(), handed out one at a time. */
+/* Answers read by the last recvmmsg(). */
 struct syn_rx {
 	uint8_t buf[SYN_RX_BATCH][SYN_RX_LEN];
 	struct sockaddr_storage from[SYN_RX_BATCH];
 	struct iovec iov[SYN_RX_BATCH];
 	struct mmsghdr h[SYN_RX_BATCH];
-	int n, next;		/* read, handed out */
+	int n;
+};
+
+/* An answer as read: who sent it, and its TCP header. */
+struct syn_pkt {
+	struct vip_addr from;
+	const uint8_t *th;
 };
 
 struct probe_syn {
@@ -767,7 +773,6 @@ static bool syn_rx_fill(struct probe_syn *e, int fam)
 		}
 	}
 	q->n = 0;
-	q->next = 0;
 	do {
 		n = recvmmsg(e->fd[fam], q->h, SYN_RX_BATCH,
 			     MSG_DONTWAIT | MSG_TRUNC, NULL);
@@ -782,23 +787,50 @@ static bool syn_rx_fill(struct probe_syn *e, int fam)
  * The probe that the answer from a (family's address) with TCP header th
  * (tlen bytes) finishes, with its result; NULL for anything else.
  */
-static struct probe_run *syn_answer(struct probe_syn *e, int family,
-				    const void *from, const uint8_t *th,
-				    size_t tlen)
+/* Takes the sender and the TCP header (20 bytes at least) of an answer. */
+static bool syn_pkt_set(struct syn_pkt *p, int family, const void *from,
+			const uint8_t *th, size_t tlen)
+{
+	if (tlen < 20)
+		return false;
+	memset(&p->from, 0, sizeof(p->from));
+	p->from.family = (uint8_t)family;
+	memcpy(&p->from.u, from, addr_len(family));
+	p->th = th;
+	return true;
+}
+
+/* An IPv4 packet from its IP header on: the socket's and the ring's. */
+static bool syn_pkt4(struct syn_pkt *p, const uint8_t *buf, size_t n)
+{
+	size_t hl;
+
+	if (n < 20 || (buf[0] >> 4) != 4)
+		return false;
+	hl = (size_t)(buf[0] & 0x0f) * 4;
+	return n >= hl && syn_pkt_set(p, AF_INET, buf + 12, buf + hl, n - hl);
+}
+
+/* A ring record: the IP header (IPv6: the fixed one) and the TCP header. */
+static bool syn_ring_pkt(struct syn_pkt *p, int family, const uint8_t *buf,
+			 size_t n)
+{
+	if (family == AF_INET6)
+		return n >= 40 &&
+		       syn_pkt_set(p, family, buf + 8, buf + 40, n - 40);
+	return syn_pkt4(p, buf, n);
+}
+
+/* The probe that an answer finishes, or NULL. */
+static struct probe_run *syn_answer(struct probe_syn *e,
+				    const struct syn_pkt *p)
 {
 	struct probe_run *r;
-	struct vip_addr a;
-	uint8_t flags;
+	uint8_t flags = p->th[13];
 
-	if (tlen < 20)
-		return NULL;
-	memset(&a, 0, sizeof(a));
-	a.family = (uint8_t)family;
-	memcpy(&a.u, from, addr_len(family));
-	flags = th[13];
-	r = syn_find(e, &a, get16(th), get16(th + 2));
+	r = syn_find(e, &p->from, get16(p->th), get16(p->th + 2));
 	/* Only an answer to this very SYN: it acknowledges isn + 1. */
-	if (!r || !(flags & TH_ACK) || get32(th + 8) != r->isn + 1)
+	if (!r || !(flags & TH_ACK) || get32(p->th + 8) != r->isn + 1)
 		return NULL;
 	if (flags & TH_RST)
 		syn_finish(r, false, "connect: Connection refused");
@@ -809,63 +841,71 @@ static struct probe_run *syn_answer(struct probe_syn *e, int family,
 	return r;
 }
 
-/* An IPv4 answer, from its IP header on (as the socket and the ring
- * both give it).
+/*
+ * Judges a batch of answers. At ten thousand backends the probe an
+ * answer finishes is a cache miss: the batch's probes are fetched
+ * together first, then judged. Returns those finished, chained by snext.
  */
-static struct probe_run *syn_answer4(struct probe_syn *e, const uint8_t *buf,
-				     size_t n)
+static struct probe_run *syn_answers(struct probe_syn *e,
+				     const struct syn_pkt *p, size_t n)
 {
-	size_t hl;
+	struct probe_run *done = NULL, **tail = &done, *r;
+	size_t i;
 
-	if (n < 20 || (buf[0] >> 4) != 4)
-		return NULL;
-	hl = (size_t)(buf[0] & 0x0f) * 4;
-	return n < hl ? NULL : syn_answer(e, AF_INET, buf + 12, buf + hl, n - hl);
-}
-
-/* An answer from the ring: the filter copied it from the IP header on. */
-static struct probe_run *syn_ring_answer(struct probe_syn *e, int family,
-					 const uint8_t *buf, size_t n)
-{
-	if (family == AF_INET6)
-		return n < 40 ? NULL :
-		       syn_answer(e, family, buf + 8, buf + 40, n - 40);
-	return syn_answer4(e, buf, n);
+	for (i = 0; i < n; i++) {
+		r = *syn_bucket(e, &p[i].from, get16(p[i].th),
+				get16(p[i].th + 2));
+		if (r)	/* prefetching NULL costs a page walk */
+			__builtin_prefetch(r);
+	}
+	for (i = 0; i < n; i++) {
+		r = syn_answer(e, &p[i]);
+		if (r) {
+			*tail = r;
+			tail = &r->snext;
+		}
+	}
+	*tail = NULL;
+	return done;
 }
 
 struct probe_run *probe_syn_recv(struct probe_syn *e, int family, bool *again)
 {
 	int fam = family == AF_INET6;
 	struct syn_rx *q = &e->rx[fam];
-	struct sockaddr_storage *from;
-	uint8_t rec[SYN_RX_LEN];
-	const uint8_t *buf;
-	size_t n;
+	uint8_t rec[SYN_RX_BATCH][SYN_RX_LEN];
+	struct syn_pkt pk[SYN_RX_BATCH];
+	size_t len, got = 0, n = 0;
+	int i;
 
 	*again = true;
 	if (e->ring[fam]) {
-		n = probe_ring_read(e->ring[fam], rec, sizeof(rec));
-		if (n) {
-			e->ring_answers++;
-			return syn_ring_answer(e, family, rec, n);
+		while (got < SYN_RX_BATCH &&
+		       (len = probe_ring_read(e->ring[fam], rec[n],
+					      sizeof(rec[n])))) {
+			got++;
+			n += syn_ring_pkt(&pk[n], family, rec[n], len);
 		}
+		e->ring_answers += got;
+		if (got)
+			return syn_answers(e, pk, n);
 	}
-	if (q->next == q->n && !syn_rx_fill(e, fam)) {
+	if (!syn_rx_fill(e, fam)) {
 		*again = false;
 		return NULL;
 	}
-	e->socket_answers++;
-	buf = q->buf[q->next];
-	from = &q->from[q->next];
-	/* Only the headers matter: a longer packet was cut short. */
-	n = q->h[q->next].msg_len;
-	if (n > sizeof(q->buf[0]))
-		n = sizeof(q->buf[0]);
-	q->next++;
-	if (fam)
-		return from->ss_family != AF_INET6 ? NULL :
-		       syn_answer(e, family,
-				  &((struct sockaddr_in6 *)from)->sin6_addr,
-				  buf, n);
-	return syn_answer4(e, buf, n);
+	e->socket_answers += (uint64_t)q->n;
+	for (i = 0; i < q->n; i++) {
+		struct sockaddr_in6 *from = (struct sockaddr_in6 *)&q->from[i];
+		/* Only the headers matter: a longer packet was cut short. */
+		size_t plen = q->h[i].msg_len < sizeof(q->buf[i]) ?
+			      q->h[i].msg_len : sizeof(q->buf[i]);
+
+		if (!fam)
+			n += syn_pkt4(&pk[n], q->buf[i], plen);
+		else if (from->sin6_family == AF_INET6)
+			n += syn_pkt_set(&pk[n], family, &from->sin6_addr,
+					 q->buf[i], plen);
+	}
+	return syn_answers(e, pk, n);
 }
