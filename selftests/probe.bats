@@ -25,49 +25,13 @@ teardown() {
 	topo_down
 }
 
-# A tiny server, one process per node, no fork per connection:
-#   tcp PORT         accept and close (a cluster node's probe port)
-#   http PORT FILE   answer every request as FILE says: a status code
-#                    ("500"), or "sleep S CODE" to answer S seconds late
-srv_py() {
-	[ -e "$VF_DIR/srv.py" ] && return 0
-	cat >"$VF_DIR/srv.py" <<'PY'
-import socket, sys, time
-mode, port = sys.argv[1], int(sys.argv[2])
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", port))
-s.listen(64)
-print("listening", flush=True)
-while True:
-    c, _ = s.accept()
-    try:
-        if mode == "http":
-            c.settimeout(5)
-            req = b""
-            while b"\r\n\r\n" not in req:
-                d = c.recv(1024)
-                if not d:
-                    break
-                req += d
-            what = open(sys.argv[3]).read().split()
-            line = req.split(b"\r\n", 1)[0].decode(errors="replace")
-            print("request", line, "->", " ".join(what), flush=True)
-            if what[0] == "sleep":
-                time.sleep(float(what[1]))
-                what = what[2:]
-            c.sendall(("HTTP/1.0 %s X\r\nContent-Length: 0\r\n\r\n" % what[0]).encode())
-    except OSError:
-        pass
-    c.close()
-PY
-}
+# A tiny TCP/HTTP server, one process per node (selftests/lib/probe_srv.py).
+PROBE_SRV=$VF_LIB_DIR/probe_srv.py
 
 # probe_listen ROLE PORT: TCP listener on PORT (all addresses). bg's pid
 # is the python process itself (bg execs it).
 probe_listen() {
-	srv_py
-	bg "$1" "probe-$1-$2" /usr/bin/python3 "$VF_DIR/srv.py" tcp "$2"
+	bg "$1" "probe-$1-$2" /usr/bin/python3 "$PROBE_SRV" tcp "$2"
 	SRV_PID["$1-$2"]=$BG_PID
 	wait_listen "$1" tcp "0.0.0.0:$2"
 }
@@ -330,8 +294,7 @@ PY
 	topo_up 1
 	b1=$(backend_addr 1)
 	echo 200 >"$VF_DIR/code"
-	srv_py
-	bg b1 http /usr/bin/python3 "$VF_DIR/srv.py" http 8080 "$VF_DIR/code"
+	bg b1 http /usr/bin/python3 "$PROBE_SRV" http 8080 "$VF_DIR/code"
 	wait_listen b1 tcp "0.0.0.0:8080"
 	vipctl_lb pool add web probe http 8080 path /health expect 200-299 interval 1 timeout 1 fall 2 rise 1
 	vipctl_lb backend add web "$b1"

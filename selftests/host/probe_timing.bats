@@ -21,38 +21,21 @@ setup() {
 	make -s -C "$REPO/tool" tests/vipprobe-nokernel >/dev/null
 }
 
-# An HTTP server on every address of the namespace that answers 200 at
-# once; prints its port when it listens. Quiet: vipprobe resets its
-# connections when it is stopped.
-http_server() {
-	python3 -c '
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-    def log_message(self, *a):
-        pass
-s = http.server.HTTPServer(("0.0.0.0", 0), H)
-s.handle_error = lambda *a: None
-print(s.server_address[1], flush=True)
-s.serve_forever()
-'
-}
-
 @test "http probes with a 5 ms timeout, server answering at once: none fails for the loop's tick" {
 	local log=$BATS_TEST_TMPDIR/vipprobe.log ok failed
-	export -f http_server
 	# 4 backends (127.0.0.1-4) every 100 ms for 3 s: about 120 probes.
 	# Without the tick given back, about half failed on this host.
+	echo 200 >"$BATS_TEST_TMPDIR/code"
+	# The server (selftests/lib/probe_srv.py) answers 200 at once and
+	# prints its port when it listens; its request log is not wanted.
 	# shellcheck disable=SC2016 # expanded by the inner shell
-	unshare -n env BIN="$BIN" LOG="$log" bash -c '
+	unshare -n env BIN="$BIN" LOG="$log" SRV="$REPO/selftests/lib/probe_srv.py" \
+		CODE="$BATS_TEST_TMPDIR/code" bash -c '
 		set -e
 		ip link set lo up
-		exec {srv}< <(http_server)
+		exec {srv}< <(exec python3 "$SRV" http 0 "$CODE" 2>/dev/null)
 		server=$!
-		read -r -t 10 port <&"$srv"
+		read -r -t 10 _ port <&"$srv"
 		NOKERNEL_BACKENDS=4 NOKERNEL_FIRST=127.0.0.1 NOKERNEL_PORT=$port \
 		NOKERNEL_HTTP_PATH=/ NOKERNEL_INTERVAL_MS=100 NOKERNEL_TIMEOUT_MS=5 \
 		NOKERNEL_FALL=1 NOKERNEL_RISE=1 \
