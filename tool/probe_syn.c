@@ -783,10 +783,6 @@ static bool syn_rx_fill(struct probe_syn *e, int fam)
 	return true;
 }
 
-/*
- * The probe that the answer from a (family's address) with TCP header th
- * (tlen bytes) finishes, with its result; NULL for anything else.
- */
 /* Takes the sender and the TCP header (20 bytes at least) of an answer. */
 static bool syn_pkt_set(struct syn_pkt *p, int family, const void *from,
 			const uint8_t *th, size_t tlen)
@@ -821,7 +817,9 @@ static bool syn_ring_pkt(struct syn_pkt *p, int family, const uint8_t *buf,
 	return syn_pkt4(p, buf, n);
 }
 
-/* The probe that an answer finishes, or NULL. */
+/* The probe that an answer finishes, with its result; NULL for anything
+ * else.
+ */
 static struct probe_run *syn_answer(struct probe_syn *e,
 				    const struct syn_pkt *p)
 {
