@@ -76,10 +76,13 @@ struct syn_rx {
 	int n;
 };
 
-/* An answer as read: who sent it, and its TCP header. */
+/* An answer as read: who sent it, its TCP header, and the hash bucket
+ * its probe would be in (set by syn_answers(), which hashes once).
+ */
 struct syn_pkt {
 	struct vip_addr from;
 	const uint8_t *th;
+	struct probe_run **bucket;
 };
 
 struct probe_syn {
@@ -138,10 +141,19 @@ static struct probe_run **syn_bucket(struct probe_syn *e,
 	return &e->hash[(h ^ (h >> 15)) & (e->nbuckets - 1)];
 }
 
+/* Puts r at the head of its bucket's chain. */
+static void syn_push(struct probe_syn *e, struct probe_run *r)
+{
+	struct probe_run **b = syn_bucket(e, &r->addr, r->dport, r->sport);
+
+	r->snext = *b;
+	*b = r;
+}
+
 /* Doubles the table; without the memory the chains just grow longer. */
 static void syn_grow(struct probe_syn *e)
 {
-	struct probe_run **old = e->hash, *r, **b;
+	struct probe_run **old = e->hash, *r;
 	size_t i, n = e->nbuckets;
 
 	if (n >= SYN_BUCKETS_MAX)
@@ -155,35 +167,35 @@ static void syn_grow(struct probe_syn *e)
 	for (i = 0; i < n; i++)
 		while ((r = old[i])) {
 			old[i] = r->snext;
-			b = syn_bucket(e, &r->addr, r->dport, r->sport);
-			r->snext = *b;
-			*b = r;
+			syn_push(e, r);
 		}
 	free(old);
 }
 
 static void syn_hash(struct probe_syn *e, struct probe_run *r)
 {
-	struct probe_run **b;
-
 	if (++e->hashed > e->nbuckets)
 		syn_grow(e);
-	b = syn_bucket(e, &r->addr, r->dport, r->sport);
-	r->snext = *b;
-	*b = r;
+	syn_push(e, r);
+}
+
+/* The probe of that key in the chain that starts at r, or NULL. */
+static struct probe_run *syn_chain_find(struct probe_run *r,
+					const struct vip_addr *a,
+					uint16_t dport, uint16_t sport)
+{
+	for (; r; r = r->snext)
+		if (r->sport == sport && r->dport == dport &&
+		    vip_addr_equal(&r->addr, a))
+			return r;
+	return NULL;
 }
 
 static struct probe_run *syn_find(struct probe_syn *e,
 				  const struct vip_addr *a, uint16_t dport,
 				  uint16_t sport)
 {
-	struct probe_run *r;
-
-	for (r = *syn_bucket(e, a, dport, sport); r; r = r->snext)
-		if (r->sport == sport && r->dport == dport &&
-		    vip_addr_equal(&r->addr, a))
-			return r;
-	return NULL;
+	return syn_chain_find(*syn_bucket(e, a, dport, sport), a, dport, sport);
 }
 
 /* Takes r out of the hash and, if its SYN still waits, out of the batch. */
@@ -820,13 +832,13 @@ static bool syn_ring_pkt(struct syn_pkt *p, int family, const uint8_t *buf,
 /* The probe that an answer finishes, with its result; NULL for anything
  * else.
  */
-static struct probe_run *syn_answer(struct probe_syn *e,
-				    const struct syn_pkt *p)
+static struct probe_run *syn_answer(const struct syn_pkt *p)
 {
 	struct probe_run *r;
 	uint8_t flags = p->th[13];
 
-	r = syn_find(e, &p->from, get16(p->th), get16(p->th + 2));
+	r = syn_chain_find(*p->bucket, &p->from, get16(p->th),
+			   get16(p->th + 2));
 	/* Only an answer to this very SYN: it acknowledges isn + 1. */
 	if (!r || !(flags & TH_ACK) || get32(p->th + 8) != r->isn + 1)
 		return NULL;
@@ -845,19 +857,21 @@ static struct probe_run *syn_answer(struct probe_syn *e,
  * together first, then judged. Returns those finished, chained by snext.
  */
 static struct probe_run *syn_answers(struct probe_syn *e,
-				     const struct syn_pkt *p, size_t n)
+				     struct syn_pkt *p, size_t n)
 {
 	struct probe_run *done = NULL, **tail = &done, *r;
 	size_t i;
 
+	/* Judging adds nothing to the table, so the buckets stay put. */
 	for (i = 0; i < n; i++) {
-		r = *syn_bucket(e, &p[i].from, get16(p[i].th),
-				get16(p[i].th + 2));
+		p[i].bucket = syn_bucket(e, &p[i].from, get16(p[i].th),
+					 get16(p[i].th + 2));
+		r = *p[i].bucket;
 		if (r)	/* prefetching NULL costs a page walk */
 			__builtin_prefetch(r);
 	}
 	for (i = 0; i < n; i++) {
-		r = syn_answer(e, &p[i]);
+		r = syn_answer(&p[i]);
 		if (r) {
 			*tail = r;
 			tail = &r->snext;

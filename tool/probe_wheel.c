@@ -22,14 +22,17 @@
 /* Entries read ahead while a slot runs, so that their timers load. */
 #define WHEEL_PREFETCH	4
 
-static uint32_t wheel_index(const struct probe_wheel *w, uint64_t when)
+/* The tick a deadline is run in: one already run means the next run. */
+static uint64_t wheel_tick(const struct probe_wheel *w, uint64_t when)
 {
 	uint64_t tick = when / PROBE_TICK_MS;
 
-	/* A deadline in a tick already run goes to the next one run. */
-	if (tick < w->tick)
-		tick = w->tick;
-	return (uint32_t)(tick & (PROBE_WHEEL_SLOTS - 1));
+	return tick < w->tick ? w->tick : tick;
+}
+
+static uint32_t wheel_index(const struct probe_wheel *w, uint64_t when)
+{
+	return (uint32_t)(wheel_tick(w, when) & (PROBE_WHEEL_SLOTS - 1));
 }
 
 static int slot_grow(const struct probe_wheel *w, struct probe_wheel_slot *s)
@@ -97,10 +100,7 @@ uint64_t probe_wheel_next(const struct probe_wheel *w)
 	if (!w->n)
 		return UINT64_MAX;
 	for (t = w->spill; t; t = t->spill_next) {
-		tick = t->when / PROBE_TICK_MS;
-		if (tick < w->tick)
-			tick = w->tick;
-		end = (tick + 1) * PROBE_TICK_MS;
+		end = (wheel_tick(w, t->when) + 1) * PROBE_TICK_MS;
 		if (end < best)
 			best = end;
 	}
@@ -134,10 +134,7 @@ static void slot_run(struct probe_wheel *w, struct probe_wheel_slot *s,
 		t = s->v[i];
 		if (!t || t->when >= end)
 			continue;
-		s->v[i] = NULL;
-		s->armed--;
-		t->slot = 0;
-		w->n--;
+		probe_wheel_del(w, t);
 		fire(t, arg);
 	}
 	for (i = j = 0; i < s->len; i++) {

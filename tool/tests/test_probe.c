@@ -259,6 +259,16 @@ static void test_wheel(void)
 	free(w);
 }
 
+/* How many of the n timers at t are on the spill list. */
+static int spilled(const struct probe_timer *t, int n)
+{
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		k += t[i].slot == PROBE_WHEEL_SPILLED;
+	return k;
+}
+
 /*
  * The wheel's slots are arrays: timers taken off leave holes that go
  * when the slot runs, a slot that runs keeps its later-turn timers in
@@ -317,9 +327,7 @@ static void test_wheel_slots(void)
 	f.n = 0;
 	for (int i = 0; i < 40; i++)
 		probe_wheel_add(w, &t[i], t0 + 1000 + (i % 2) * 100);
-	n = 0;
-	for (int i = 0; i < 40; i++)
-		n += t[i].slot == PROBE_WHEEL_SPILLED;
+	n = spilled(t, 40);
 	tap_ok(n == 8 && w->n == 40,
 	       "wheel slots: 40 timers in two full slots of 16: 8 spill (%d)", n);
 	probe_wheel_del(w, &t[39]);
@@ -334,9 +342,7 @@ static void test_wheel_slots(void)
 	w->max_cap = 0;		/* memory again */
 	probe_wheel_run(w, t0 + 1010, record, &f);
 	tap_is_int(f.n, 20, "wheel slots: the 20 due at +1000 fire, 4 of them spilled");
-	n = 0;
-	for (int i = 0; i < 40; i++)
-		n += t[i].slot == PROBE_WHEEL_SPILLED;
+	n = spilled(t, 40);
 	tap_ok(n == 0 && w->n == 20,
 	       "wheel slots: once slots can grow, a run places the spilled timers of +1100");
 	f.n = 0;
