@@ -713,6 +713,19 @@ iperf_bps() {
 	jq '.end.sum_received.bits_per_second | floor' "$j"
 }
 
+# iperf_received NAME...: the bytes iperf3's receiver read in the runs
+# NAME... of iperf_bps. A lower bound for what crossed the path: the
+# client's count is of bytes written to its socket, and iperf3's server
+# closes the data connection at the end of a test with bytes still in
+# flight (the client's kernel then drops them, so they never cross).
+iperf_received() {
+	local n sum=0
+	for n in "$@"; do
+		sum=$((sum + $(jq '.end.sum_received.bytes' "$VF_DIR/iperf-$n.json")))
+	done
+	echo "$sum"
+}
+
 # route_mtu ROLE ADDR: the path MTU ROLE's route cache holds for ADDR
 # (`ip route get`: "... cache expires 598sec mtu 1480"), or nothing.
 route_mtu() {
