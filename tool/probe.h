@@ -83,10 +83,6 @@ struct probe_wheel {
 	 */
 	struct probe_timer *spill;
 	uint32_t max_cap;		/* tests: slots never grow past it (0: no limit) */
-	/* Bytes from a timer's start that fire() reads (the object the
-	 * timer is in): a run prefetches them ahead. 0: the timer alone.
-	 */
-	uint32_t fire_reads;
 	uint64_t tick;			/* the first tick not run yet */
 	size_t n;			/* timers on the wheel */
 };

@@ -946,9 +946,6 @@ int probe_run_main(const struct probe_opts *o)
 	int rc = 1;
 
 	memset(&p, 0, sizeof(p));
-	/* A due probe reads its target up to run.detail (struct target). */
-	p.wheel.fire_reads = offsetof(struct target, run.detail) +
-			     sizeof("SYN-ACK") - offsetof(struct target, timer);
 	p.o = o;
 	p.epfd = -1;
 	p.sigfd = -1;

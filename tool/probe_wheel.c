@@ -15,7 +15,6 @@
  * linked through the timers; docs/benchmarks.md has what each cost.)
  */
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "probe.h"
@@ -115,19 +114,6 @@ uint64_t probe_wheel_next(const struct probe_wheel *w)
 	return best;
 }
 
-/* The cache lines that fire() will read of t's object. */
-static void prefetch_fire(const struct probe_wheel *w,
-			  const struct probe_timer *t)
-{
-	uintptr_t start = (uintptr_t)t, line = start & ~(uintptr_t)63;
-	uintptr_t last = start + (w->fire_reads ? w->fire_reads - 1 : 0);
-
-	last &= ~(uintptr_t)63;
-
-	for (; line <= last; line += 64)
-		__builtin_prefetch((const void *)line);
-}
-
 /*
  * Fires what is due in one slot. fire() always puts its timer back at now
  * or later (or leaves it off), so into a tick not run yet: the slot being
@@ -144,7 +130,7 @@ static void slot_run(struct probe_wheel *w, struct probe_wheel_slot *s,
 	for (i = 0; i < len; i++) {
 		/* Not a hole: prefetching NULL costs a page walk. */
 		if (i + WHEEL_PREFETCH < len && s->v[i + WHEEL_PREFETCH])
-			prefetch_fire(w, s->v[i + WHEEL_PREFETCH]);
+			__builtin_prefetch(s->v[i + WHEEL_PREFETCH]);
 		t = s->v[i];
 		if (!t || t->when >= end)
 			continue;

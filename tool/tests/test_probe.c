@@ -290,10 +290,6 @@ static void test_wheel_slots(void)
 		free(t);
 		return;
 	}
-	/* Runs prefetch three lines of each timer's object: here the
-	 * timers after it in the array (a hint, nothing is read).
-	 */
-	w->fire_reads = 3 * 64;
 	probe_wheel_run(w, t0, record, &f);
 	/* 100 timers in one tick, every other one taken off again. */
 	for (int i = 0; i < 100; i++)
