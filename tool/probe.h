@@ -180,29 +180,26 @@ enum probe_phase {
  * a tcp probe touches few cache lines of its backend.
  */
 struct probe_run {
-	/* What every probe and answer reads first (struct target in
-	 * probe_loop.c keeps these in the lines it reads anyway).
-	 */
 	enum probe_phase phase;
 	int fd;
+	size_t len;		/* bytes in buf */
+	size_t off;		/* bytes of the request already sent */
 	bool ok;		/* result, valid once done */
 	bool local_error;	/* half-open: our side could not send, no verdict */
-	/* Half-open probes (probe_syn.c): its key, the engine it is in
-	 * flight on (NULL when none) and its chain there.
+	/* Half-open probes (probe_syn.c): the engine it is in flight on
+	 * (NULL when none), its chain there and its key.
 	 */
-	uint16_t sport, dport;
-	uint32_t isn;
 	struct probe_syn *syn;
 	struct probe_run *snext;
 	struct vip_addr addr;
+	uint16_t sport, dport;
+	uint32_t isn;
 	/* Our source address towards addr, from a route lookup that is
 	 * redone after a failed probe and every PROBE_SRC_REUSE probes.
 	 */
 	struct vip_addr src;
 	uint32_t src_uses;
 	char detail[PROBE_DETAIL];
-	size_t len;		/* bytes in buf */
-	size_t off;		/* bytes of the request already sent */
 	char buf[PROBE_BUF];	/* HTTP request, then the response head */
 };
 

@@ -49,22 +49,9 @@
  * that reads five neighbouring lines instead of seven scattered ones
  * costs measurably less.
  */
-/*
- * Laid out for the probe path: every probe and every answer reads the
- * spec's numbers, addr, sm, timer, started, slot and the head of run, and
- * writes run.detail. With ten thousand targets each of those cache lines
- * is a miss, so they are kept together in three lines: the spec's strings
- * fill whole lines before its numbers (5 x 64 bytes), the spec starts a
- * line, and what only configuration changes read comes first.
- */
 struct target {
 	char pool[VIPFWD_NAME_MAX];
-	size_t tidx;		/* position in prober.t */
-	struct target *hnext;	/* next in its hash bucket */
-	bool stale;		/* not seen in the latest dump */
-	bool done;		/* --once: has its result */
-	uint32_t elapsed_ms;	/* --once: duration of the probe */
-	_Alignas(64) struct probe_spec spec;	/* its strings first */
+	struct probe_spec spec;	/* its strings first, rarely read */
 	struct vip_addr addr;
 	struct probe_sm sm;
 	struct probe_timer timer;	/* next probe, or timeout of the running one */
@@ -74,14 +61,13 @@ struct target {
 				 * running late (slow verdict pushes, a busy
 				 * CPU) does not stretch every later interval
 				 */
+	size_t tidx;		/* position in prober.t */
+	struct target *hnext;	/* next in its hash bucket */
+	bool stale;		/* not seen in the latest dump */
+	bool done;		/* --once: has its result */
+	uint32_t elapsed_ms;	/* --once: duration of the probe */
 	struct probe_run run;	/* last: its HTTP buffer is rarely used */
 };
-
-_Static_assert(offsetof(struct target, spec.type) % 64 == 0,
-	       "the spec's numbers start a cache line");
-_Static_assert(offsetof(struct target, run.detail) + sizeof("SYN-ACK") -
-	       offsetof(struct target, spec.type) <= 3 * 64,
-	       "the probe path's fields span three cache lines");
 
 struct prober {
 	const struct probe_opts *o;
@@ -631,8 +617,10 @@ static void syn_ready(struct prober *p, int family)
 		for (r = done; r; r = r->snext) {
 			struct target *t = run_target(r);
 
-			/* The two lines before run's (struct target). */
 			__builtin_prefetch(&t->spec.type);
+			__builtin_prefetch(&t->spec.rise);
+			__builtin_prefetch(&t->sm);
+			__builtin_prefetch(&t->timer);
 			__builtin_prefetch(&t->slot);
 		}
 		for (r = done; r; r = next) {

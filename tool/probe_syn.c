@@ -852,10 +852,9 @@ static struct probe_run *syn_answer(const struct syn_pkt *p)
 }
 
 /*
- * Judges a batch of answers. At ten thousand backends both the bucket an
- * answer hashes to and the probe it finishes are cache misses: the
- * batch's buckets are fetched together first, then their probes, then
- * the answers are judged. Returns those finished, chained by snext.
+ * Judges a batch of answers. At ten thousand backends the probe an
+ * answer finishes is a cache miss: the batch's probes are fetched
+ * together first, then judged. Returns those finished, chained by snext.
  */
 static struct probe_run *syn_answers(struct probe_syn *e,
 				     struct syn_pkt *p, size_t n)
@@ -867,9 +866,6 @@ static struct probe_run *syn_answers(struct probe_syn *e,
 	for (i = 0; i < n; i++) {
 		p[i].bucket = syn_bucket(e, &p[i].from, get16(p[i].th),
 					 get16(p[i].th + 2));
-		__builtin_prefetch(p[i].bucket);
-	}
-	for (i = 0; i < n; i++) {
 		r = *p[i].bucket;
 		if (r)	/* prefetching NULL costs a page walk */
 			__builtin_prefetch(r);
