@@ -10,7 +10,8 @@
 # BPF ring buffer, whose verifier differs between kernels). The module is
 # built against the backports headers from a staged copy of its source
 # (as DKMS would get it), so module/vipfwd.ko, built for 6.1, stays as
-# it is. Prints TAP: one line for that build, then bats's.
+# it is; selftests/vm/run refuses a module whose vermagic is not the
+# booted kernel's. Prints TAP: one line for that build, then bats's.
 #
 # Default suites: selftests/datapath.bats probe.bats probe_unit.bats.
 # Needs the backports kernel's headers and image (selftests/deps installs
@@ -41,8 +42,7 @@ stage=$(mktemp -d /tmp/vipfwd-backports.XXXXXX)
 trap 'rm -rf "$stage"' EXIT
 log=$stage/build.log
 if make -s dkms-source DESTDIR="$stage" DKMS_SOURCE=/src >"$log" 2>&1 &&
-	make -C "/lib/modules/$bk/build" M="$stage/src" W=1 KCFLAGS=-Werror modules >>"$log" 2>&1 &&
-	[ "$(modinfo -F vermagic "$stage/src/module/vipfwd.ko" | awk '{ print $1 }')" = "$bk" ]; then
+	make -C "/lib/modules/$bk/build" M="$stage/src" W=1 KCFLAGS=-Werror modules >>"$log" 2>&1; then
 	echo "ok 1 - backports: module built for $bk (W=1, warnings are errors)"
 else
 	echo "not ok 1 - backports: module build for $bk"
